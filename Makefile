@@ -1,0 +1,44 @@
+# Targets a newcomer can guess. Every target sets up what it needs first.
+SHELL := /bin/bash
+WITH_ENV := source scripts/env.sh &&
+
+.PHONY: help setup train db run shell test evaluate lint format clean
+
+help:
+	@echo "make run       set up, train if needed, seed the demo database, start the bot"
+	@echo "make test      set up, then run the whole test suite (PostgreSQL included)"
+	@echo "make shell     chat with the bot in this terminal"
+	@echo "make evaluate  held-out NLU evaluation, report under results/"
+	@echo "make train     train the model if its inputs changed"
+	@echo "make db        create and seed the embedded SQLite claims database"
+	@echo "make lint      ruff"
+
+setup:
+	@scripts/setup-venv.sh
+
+train: setup
+	@$(WITH_ENV) python scripts/train_if_needed.py
+
+db: setup
+	@$(WITH_ENV) python -m bot.db.seed
+
+run:
+	@scripts/run.sh
+
+shell:
+	@scripts/shell.sh
+
+test:
+	@scripts/test.sh
+
+evaluate: setup
+	@$(WITH_ENV) python scripts/evaluate.py
+
+lint: setup
+	@$(WITH_ENV) ruff check . && ruff format --check .
+
+format: setup
+	@$(WITH_ENV) ruff check --fix . && ruff format .
+
+clean:
+	rm -rf models results var .pytest_cache .ruff_cache

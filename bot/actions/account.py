@@ -1,0 +1,228 @@
+"""A verified customer's own records: claim status, policy, fast-track choices,
+complaints, ratings and photo labels. Every query is scoped to the customer."""
+
+from datetime import date
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+
+from bot.actions.database import claims_session
+from bot.actions.messages import customer_message, entity_value
+from bot.db import repository
+from bot.db.models import Photo
+from bot.dialogue.account_text import (
+    cover_lines,
+    history_lines,
+    local_date,
+    parse_score,
+    photo_item,
+    status_text,
+)
+from bot.dialogue.report_facts import clean_free_text
+from bot.rules.fast_track import SettlementMode
+from bot.rules.photos import CHECKLIST
+from bot.settings import load_settings
+
+
+def _customer_id(tracker: Tracker) -> int | None:
+    """The verified customer, or None: nothing personal is said before identity."""
+    if not tracker.get_slot("identity_verified"):
+        return None
+    value = tracker.get_slot("customer_id")
+    return None if value is None else int(value)
+
+
+def _own_report(session, tracker: Tracker, customer_id: int):  # noqa: ANN001, ANN202
+    """The report this conversation is about: the one named, else the customer's latest."""
+    number = entity_value(tracker, "report_number") or tracker.get_slot("last_report_number")
+    if number:
+        return repository.report_for_customer(session, str(number), customer_id)
+    return repository.latest_report(session, customer_id)
+
+
+class ActionClaimStatus(Action):
+    def name(self) -> str:
+        return "action_claim_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = _customer_id(tracker)
+        if customer_id is None:
+            return []
+        tz = load_settings().timezone
+        asked = entity_value(tracker, "report_number")
+        with claims_session() as session:
+            if asked:
+                report = repository.report_for_customer(session, str(asked), customer_id)
+            else:
+                report = repository.latest_report(session, customer_id)
+            if report is None:
+                if asked:
+                    dispatcher.utter_message(response="utter_claim_not_found",
+                                             report_number=str(asked).upper())
+                else:
+                    dispatcher.utter_message(response="utter_no_claims")
+                return []
+            dispatcher.utter_message(
+                response="utter_claim_status", report_number=report.report_number,
+                accident_date=local_date(report.accident_at, tz),
+                status=status_text(report.status), history=history_lines(report, tz),
+            )
+            if report.declined_reason:
+                dispatcher.utter_message(response="utter_claim_declined_reason",
+                                         reason=report.declined_reason)
+        return []
+
+
+class ActionMyPolicy(Action):
+    def name(self) -> str:
+        return "action_my_policy"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = _customer_id(tracker)
+        if customer_id is None:
+            return []
+        with claims_session() as session:
+            policy = repository.active_policy(session, customer_id, date.today())
+            if policy is None:
+                dispatcher.utter_message(response="utter_no_active_policy")
+                return []
+            dispatcher.utter_message(
+                response="utter_my_policy", policy_number=policy.policy_number,
+                plate=policy.vehicle.plate, start=f"{policy.period_start:%Y-%m-%d}",
+                end=f"{policy.period_end:%Y-%m-%d}", cover=cover_lines(policy),
+            )
+        return []
+
+
+class ActionChooseSettlementMode(Action):
+    """授权 or 授信, stored on the customer's fast-track report (domain.md §10)."""
+
+    def name(self) -> str:
+        return "action_choose_settlement_mode"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = _customer_id(tracker)
+        intent = tracker.get_intent_of_latest_message()
+        mode = SettlementMode.CREDIT if intent == "choose_credit" else SettlementMode.AUTHORISED
+        with claims_session() as session:
+            report = _own_report(session, tracker, customer_id) if customer_id else None
+            if report is None or report.settlement_mode is None:
+                dispatcher.utter_message(response="utter_no_fast_track_report")
+                return []
+            repository.choose_settlement_mode(session, report, mode)
+            dispatcher.utter_message(response="utter_mode_chosen", mode=mode.value,
+                                     report_number=report.report_number)
+        return []
+
+
+class ActionRequestExpertTeam(Action):
+    def name(self) -> str:
+        return "action_request_expert_team"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = _customer_id(tracker)
+        with claims_session() as session:
+            report = _own_report(session, tracker, customer_id) if customer_id else None
+            if report is None or not report.expert_team_offered:
+                dispatcher.utter_message(response="utter_expert_team_not_available")
+                return []
+            repository.record_expert_request(session, report)
+            dispatcher.utter_message(response="utter_expert_team_requested",
+                                     report_number=report.report_number)
+        return []
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        if tracker.get_slot("requested_slot") != "complaint_text":
+            return []
+        text = clean_free_text(customer_message(tracker).text)
+        return [SlotSet("complaint_text", text)] if text else []
+
+
+class ActionRegisterComplaint(Action):
+    """Registers the complaint with its number and the two deadlines of domain.md §6."""
+
+    def name(self) -> str:
+        return "action_register_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        text = tracker.get_slot("complaint_text")
+        if not text:
+            return []
+        with claims_session() as session:
+            complaint = repository.register_complaint(
+                session, text, customer_id=_customer_id(tracker), tz=load_settings().timezone
+            )
+            dispatcher.utter_message(
+                response="utter_complaint_registered",
+                complaint_number=complaint.complaint_number,
+                materials_deadline=f"{complaint.materials_deadline:%Y年%m月%d日}",
+                acceptance_deadline=f"{complaint.acceptance_deadline:%Y年%m月%d日}",
+            )
+        return [SlotSet("complaint_text", None)]
+
+
+class ActionStoreRating(Action):
+    """A 1–5 satisfaction score (回访) with the customer's words as the comment."""
+
+    def name(self) -> str:
+        return "action_store_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        text = customer_message(tracker).text
+        score = parse_score(text)
+        if score is None:
+            dispatcher.utter_message(response="utter_rating_not_understood")
+            return []
+        with claims_session() as session:
+            repository.store_rating(session, score, comment=clean_free_text(text),
+                                    customer_id=_customer_id(tracker))
+        dispatcher.utter_message(response="utter_rating_stored", score=score)
+        return []
+
+
+class ActionDescribePhoto(Action):
+    """Tags the newest photo of the customer's report with the checklist item it shows."""
+
+    def name(self) -> str:
+        return "action_describe_photo"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = _customer_id(tracker)
+        item = photo_item(customer_message(tracker).text)
+        with claims_session() as session:
+            report = _own_report(session, tracker, customer_id) if customer_id else None
+            photo = None
+            if report is not None:
+                photo = session.execute(
+                    select(Photo).where(Photo.report_id == report.id)
+                    .order_by(Photo.id.desc()).limit(1)
+                ).scalar_one_or_none()
+            if photo is None or item is None:
+                dispatcher.utter_message(response="utter_no_photo_to_describe")
+                return []
+            repository.tag_photo(session, report, photo.id, item)
+            dispatcher.utter_message(response="utter_photo_description_noted",
+                                     item=_label(item))
+        return []
+
+
+def _label(code: str) -> str:
+    return next(item.label for item in CHECKLIST if item.code == code)
+
+

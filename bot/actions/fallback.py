@@ -1,0 +1,25 @@
+"""The action behind both NLU and dialogue fallbacks."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.dialogue.unclear import count_consecutive_misses, reply_for_unclear
+
+
+class ActionHandleMisunderstanding(Action):
+    """Stores why the message was unclear; ``utter_unclear`` then says the matching text."""
+
+    def name(self) -> str:
+        return "action_handle_misunderstanding"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        misses = count_consecutive_misses(tracker.events, self.name())
+        reason = reply_for_unclear(tracker.latest_message.get("text"), misses)
+        # A follow-up (not a rule) so the core fallback, which has no rule of
+        # its own, answers the same way as the NLU fallback.
+        return [SlotSet("unclear_reason", reason), FollowupAction("utter_unclear")]

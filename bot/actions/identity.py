@@ -1,0 +1,133 @@
+"""Identity check (身份核实): plate or policy number + the last four phone digits.
+
+Nothing about a policy or claim is said before this succeeds (domain.md §10).
+"""
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from bot.actions.database import claims_session
+from bot.actions.messages import entity_value
+from bot.actions.report import start_report_events
+from bot.db import repository
+from bot.rules.identity import parse_identifier, record_attempt
+
+PHONE_TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+class ValidateIdentityForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("identity_verified") or tracker.get_slot("identity_locked"):
+            return []
+        return domain_slots
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        events = []
+        identifier = entity_value(tracker, "plate") or entity_value(tracker, "policy_number")
+        if identifier:
+            events.append(SlotSet("identity_key", str(identifier)))
+        tail = entity_value(tracker, "phone_tail")
+        if tail is None and tracker.get_slot("requested_slot") == "phone_tail":
+            match = PHONE_TAIL.search(tracker.latest_message.get("text") or "")
+            tail = match.group(1) if match else None
+        if tail:
+            events.append(SlotSet("phone_tail", str(tail)))
+        return events
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        new = tracker.slots_to_validate()
+        if not new:
+            return []
+        key = tracker.get_slot("identity_key")
+        if "identity_key" in new and parse_identifier(key or "") is None:
+            dispatcher.utter_message(response="utter_identity_unknown_key")
+            return [SlotSet("identity_key", None)]
+        tail = tracker.get_slot("phone_tail")
+        if key and tail:
+            return self._verify(key, tail, dispatcher, tracker)
+        return [SlotSet(name, value) for name, value in new.items()]
+
+    @staticmethod
+    def _verify(key: str, tail: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> list[EventType]:
+        with claims_session() as session:
+            customer = repository.verify_identity(session, key, tail)
+            failures = int(tracker.get_slot("identity_attempts") or 0)
+            attempt = record_attempt(failures, customer is not None)
+            if attempt.verified:
+                dispatcher.utter_message(response="utter_identity_verified",
+                                         customer_name=customer.name)
+                return [
+                    SlotSet("identity_verified", True), SlotSet("customer_id", customer.id),
+                    SlotSet("customer_name", customer.name),
+                    SlotSet("is_company", customer.is_company),
+                    SlotSet("identity_key", key), SlotSet("phone_tail", tail),
+                ]
+        events: list[EventType] = [SlotSet("identity_attempts", attempt.failures),
+                                   SlotSet("identity_key", None), SlotSet("phone_tail", None)]
+        if attempt.locked:
+            dispatcher.utter_message(response="utter_identity_locked")
+            events.append(SlotSet("identity_locked", True))
+        else:
+            dispatcher.utter_message(response="utter_identity_failed",
+                                     attempts_left=attempt.attempts_left)
+        return events
+
+
+REQUEST_BY_INTENT = {
+    "report_accident": "report",
+    "report_injury": "report",
+    "check_claim_status": "claim_status",
+    "ask_my_policy": "my_policy",
+}
+
+
+def next_step_for(request: str | None) -> list[EventType]:
+    """What to run once the customer is verified, for what they asked."""
+    action = {"report": "report_form", "claim_status": "action_claim_status",
+              "my_policy": "action_my_policy"}.get(request or "")
+    return [FollowupAction(action)] if action else []
+
+
+class ActionStartRequest(Action):
+    """Entry to everything that needs a verified customer: identity first, then the request."""
+
+    def name(self) -> str:
+        return "action_start_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        request = REQUEST_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
+        events: list[EventType] = []
+        if request == "report":
+            events += start_report_events(dispatcher, tracker)
+        if tracker.get_slot("identity_locked"):
+            dispatcher.utter_message(response="utter_identity_locked")
+            return events
+        if tracker.get_slot("identity_verified"):
+            return events + next_step_for(request)
+        return events + [SlotSet("pending_request", request), FollowupAction("identity_form")]
+
+
+class ActionAfterIdentity(Action):
+    """Runs when the identity form ends: carry on with what the customer asked for."""
+
+    def name(self) -> str:
+        return "action_after_identity"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if not tracker.get_slot("identity_verified"):
+            return [SlotSet("pending_request", None)]
+        request = tracker.get_slot("pending_request")
+        if request is None:
+            dispatcher.utter_message(response="utter_how_can_i_help")
+        return [SlotSet("pending_request", None), *next_step_for(request)]

@@ -1,0 +1,231 @@
+"""The accident report (报案): the form's validation, its summary, submit and cancel."""
+
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.actions.database import claims_session
+from bot.actions.messages import customer_message
+from bot.dialogue.report_facts import NOT_AN_ANSWER, facts_from_message
+from bot.dialogue.report_summary import reasons_text, summary_fields
+from bot.reporting import FiledReport, ReportFacts, file_report
+from bot.rules.fast_track import Outcome
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+REPORT_SLOTS = (
+    "accident_time", "accident_location", "two_vehicle", "anyone_injured", "car_drivable",
+    "own_loss", "third_party_loss", "insured_driving", "insured_reporting", "description",
+    "report_confirmed", "report_draft_id",
+)
+# A customer's estimate above this is a typo, not a car.
+MAX_LOSS = 10_000_000
+# Clock drift between phone and server: a few minutes "in the future" is still now.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+HINTS = {
+    "accident_time": "utter_time_not_understood",
+    "own_loss": "utter_amount_not_understood",
+    "third_party_loss": "utter_amount_not_understood",
+    "report_confirmed": "utter_please_confirm_or_correct",
+}
+
+
+def reset_report_events() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in REPORT_SLOTS]
+
+
+def _injury_just_reported(tracker: Tracker, facts: dict[str, Any]) -> bool:
+    return facts.get("anyone_injured") is True and tracker.get_slot("anyone_injured") is not True
+
+
+def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Facts from the message that started the report, kept while identity is checked."""
+    facts = facts_from_message(customer_message(tracker), None)
+    if _injury_just_reported(tracker, facts):
+        dispatcher.utter_message(response="utter_injury_safety_first")
+    else:
+        dispatcher.utter_message(response="utter_report_start")
+    events = reset_report_events()
+    events += [SlotSet(slot, value) for slot, value in facts.items()]
+    events.append(SlotSet("report_draft_id", uuid.uuid4().hex))
+    return events
+
+
+class ValidateReportForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_report_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        skipped = set()
+        if tracker.get_slot("two_vehicle") is False:
+            skipped.add("third_party_loss")
+        if tracker.get_slot("is_company"):
+            # domain.md §10: the driver/reporter conditions do not apply to companies.
+            skipped |= {"insured_driving", "insured_reporting"}
+        return [slot for slot in domain_slots if slot not in skipped]
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        message = customer_message(tracker)
+        if message.intent in NOT_AN_ANSWER:
+            return []  # let the FAQ / cancel / handoff rules answer, then resume
+        requested = tracker.get_slot("requested_slot")
+        facts = facts_from_message(message, requested)
+        if _injury_just_reported(tracker, facts):
+            dispatcher.utter_message(response="utter_injury_safety_first")
+        changed = {slot for slot, value in facts.items() if tracker.get_slot(slot) != value}
+        if requested == "report_confirmed" and changed - {"report_confirmed"}:
+            facts["report_confirmed"] = None  # a correction: show the summary again
+        elif requested and requested not in facts and requested in HINTS:
+            dispatcher.utter_message(response=HINTS[requested])
+        draft = tracker.get_slot("report_draft_id") or uuid.uuid4().hex
+        # Setting the draft id also keeps the form going when nothing new was
+        # understood, so it asks its question again instead of falling back.
+        return [SlotSet("report_draft_id", draft)] + [
+            SlotSet(slot, value) for slot, value in facts.items()
+        ]
+
+    def validate_accident_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            dispatcher.utter_message(response="utter_time_not_understood")
+            return {"accident_time": None}
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=load_settings().timezone)
+        if moment > datetime.now(timezone.utc) + FUTURE_TOLERANCE:
+            dispatcher.utter_message(response="utter_time_in_future")
+            return {"accident_time": None}
+        return {"accident_time": moment.isoformat()}
+
+    @staticmethod
+    def _loss(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            amount = -1
+        if not 0 <= amount <= MAX_LOSS:
+            dispatcher.utter_message(response="utter_amount_not_understood")
+            return {slot: None}
+        return {slot: amount}
+
+    def validate_own_loss(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._loss("own_loss", value, dispatcher)
+
+    def validate_third_party_loss(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._loss("third_party_loss", value, dispatcher)
+
+
+class ActionAskReportConfirmed(Action):
+    """The summary the customer confirms before anything is stored."""
+
+    def name(self) -> str:
+        return "action_ask_report_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        fields = summary_fields(tracker.current_slot_values(), load_settings().timezone)
+        dispatcher.utter_message(response="utter_report_summary", **fields)
+        return []
+
+
+def _facts(tracker: Tracker) -> ReportFacts:
+    slot = tracker.get_slot
+    third_party = slot("third_party_loss")
+    return ReportFacts(
+        occurred_at=datetime.fromisoformat(slot("accident_time")),
+        location=slot("accident_location") or "",
+        two_vehicle=bool(slot("two_vehicle")),
+        anyone_injured=bool(slot("anyone_injured")),
+        drivable=bool(slot("car_drivable")),
+        own_loss=Decimal(str(slot("own_loss") or 0)),
+        third_party_loss=None if third_party is None else Decimal(str(third_party)),
+        # A company's driver is never "the insured person" (domain.md §10).
+        insured_driving=bool(slot("insured_driving")),
+        insured_reporting=bool(slot("insured_reporting")),
+        description=slot("description") or "",
+    )
+
+
+def _tell_outcome(dispatcher: CollectingDispatcher, filed: FiledReport) -> None:
+    if not filed.newly_filed:
+        dispatcher.utter_message(response="utter_report_already_filed",
+                                 report_number=filed.report_number)
+        return
+    dispatcher.utter_message(response="utter_report_filed", report_number=filed.report_number)
+    if filed.late_report:
+        dispatcher.utter_message(response="utter_late_report")
+    if not filed.own_damage_covered:
+        dispatcher.utter_message(response="utter_no_vehicle_damage_cover")
+    if filed.outcome is Outcome.INJURY_PATH:
+        dispatcher.utter_message(response="utter_injury_safety_first")
+        dispatcher.utter_message(response="utter_injury_specialist_notified",
+                                 report_number=filed.report_number)
+    elif filed.outcome is Outcome.WAIT_FOR_SURVEYOR:
+        dispatcher.utter_message(response="utter_fast_track_not_eligible",
+                                 reasons=reasons_text(filed.failed))
+        dispatcher.utter_message(response="utter_wait_for_surveyor")
+    else:
+        dispatcher.utter_message(response="utter_fast_track_eligible")
+        if filed.two_vehicle:
+            dispatcher.utter_message(response="utter_photo_checklist_two_vehicle")
+            dispatcher.utter_message(response="utter_two_vehicle_documents")
+        else:
+            dispatcher.utter_message(response="utter_photo_checklist_single")
+        dispatcher.utter_message(response="utter_fast_track_modes")
+    if filed.expert_team_offered:
+        dispatcher.utter_message(response="utter_expert_team_offer")
+
+
+class ActionSubmitReport(Action):
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        customer_id = tracker.get_slot("customer_id")
+        if not tracker.get_slot("identity_verified") or customer_id is None:
+            return reset_report_events()
+        settings = load_settings()
+        try:
+            with claims_session() as session:
+                filed = file_report(
+                    session, int(customer_id), _facts(tracker),
+                    idempotency_key=tracker.get_slot("report_draft_id") or uuid.uuid4().hex,
+                    sender_id=tracker.sender_id, now=datetime.now(timezone.utc),
+                    tz=settings.timezone,
+                )
+        except SQLAlchemyError:
+            logger.exception("could not file the report; the customer can confirm again")
+            dispatcher.utter_message(response="utter_database_unavailable")
+            return [SlotSet("report_confirmed", None)]
+        if filed is None:
+            dispatcher.utter_message(response="utter_no_active_policy")
+            return reset_report_events()
+        _tell_outcome(dispatcher, filed)
+        return reset_report_events() + [SlotSet("last_report_number", filed.report_number)]
+
+
+class ActionCancelReport(Action):
+    """Cancel the form in progress: nothing was stored, nothing is kept (domain.md §10)."""
+
+    def name(self) -> str:
+        return "action_cancel_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if tracker.active_loop_name is None:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_report_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None),
+                SlotSet("pending_request", None), *reset_report_events()]

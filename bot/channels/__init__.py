@@ -1,0 +1,1 @@
+"""Input channels: how customers' messages reach the Rasa server."""

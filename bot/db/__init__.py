@@ -1,0 +1,1 @@
+"""The claims database: models, sessions, the repository (all queries) and demo seed."""

@@ -1,0 +1,365 @@
+"""SQLAlchemy models of the claims database (SQLAlchemy 1.4, 2.0-style API).
+
+Conventions: timestamps are timezone-aware UTC (`UTCDateTime`); money is in 元
+with two decimals (`Money`); claim statuses are the Chinese values of
+domain.md §3, guarded by CHECK constraints. Queries live in `repository.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.rules import status
+from bot.rules.fast_track import Outcome, SettlementMode
+from bot.rules.photos import CHECKLIST_CODES, MAX_PHOTO_BYTES
+
+# Stable constraint names, so Alembic migrations can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+CUSTOMER_KINDS = ("individual", "company")
+PHOTO_CONTENT_TYPES = ("image/jpeg", "image/png", "image/heic", "image/heif")
+COMPLAINT_STATUSES = ("已登记", "已受理", "不予受理", "已办结")
+TICKET_STATUSES = ("waiting", "accepted", "closed", "callback")
+TICKET_PRIORITIES = ("normal", "urgent")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK that `column` is one of `values` (values are our own constants)."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        value = value.astimezone(timezone.utc)
+        # SQLite has no time zones; it stores the UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Money(TypeDecorator):
+    """元 with two decimals as `Decimal`.
+
+    The column is NUMERIC(12, 2). asdecimal=False avoids SQLAlchemy's float
+    warning on SQLite; the value is turned back into an exact Decimal here.
+    """
+
+    impl = Numeric(12, 2, asdecimal=False)
+    cache_ok = True
+    _CENT = Decimal("0.01")
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(self._CENT)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value)).quantize(self._CENT)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (CheckConstraint(_in("kind", CUSTOMER_KINDS), name="kind"),)
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False)
+    name = Column(String(100), nullable=False)
+    phone = Column(String(20), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    vehicles = relationship("Vehicle", back_populates="customer")
+    policies = relationship("Policy", back_populates="customer")
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == "company"
+
+
+class Vehicle(Base):
+    __tablename__ = "vehicles"
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    plate = Column(String(16), nullable=False, unique=True)  # normalised: 沪A12345
+
+    customer = relationship("Customer", back_populates="vehicles")
+
+
+class Policy(Base):
+    """One policy period of one vehicle. `period_end` is exclusive (ends at 00:00 that day)."""
+
+    __tablename__ = "policies"
+    __table_args__ = (
+        CheckConstraint("period_end > period_start", name="period"),
+        CheckConstraint("third_party_limit IS NULL OR third_party_limit > 0", name="tp_limit"),
+        Index("ix_policies_customer_period", "customer_id", "period_start"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    policy_number = Column(String(32), nullable=False, unique=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False)
+    vehicle_id = Column(ForeignKey("vehicles.id"), nullable=False, index=True)
+    period_start = Column(Date, nullable=False)
+    period_end = Column(Date, nullable=False)
+    has_compulsory = Column(Boolean, nullable=False)  # 交强险
+    has_vehicle_damage = Column(Boolean, nullable=False)  # 车损险
+    third_party_limit = Column(Integer)  # 三者险 limit in 元; NULL = not insured
+    has_passenger_liability = Column(Boolean, nullable=False)  # 车上人员责任险
+    deductible_waiver = Column(Boolean, nullable=False)  # 不计免赔
+    riders = Column(JSON, nullable=False, default=list)  # codes of bot.rules.coverage.RIDERS
+
+    customer = relationship("Customer", back_populates="policies")
+    vehicle = relationship("Vehicle")
+
+
+class Report(Base):
+    """An accident report (报案) and the claim that follows it."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_in("status", status.ALL_STATUSES), name="status"),
+        CheckConstraint(_in("fast_track_outcome", tuple(o.value for o in Outcome)), name="outcome"),
+        CheckConstraint(
+            f"settlement_mode IS NULL OR {_in('settlement_mode', tuple(m.value for m in SettlementMode))}",
+            name="settlement_mode",
+        ),
+        CheckConstraint(
+            f"status <> '{status.DECLINED}' OR declined_reason IS NOT NULL", name="declined"
+        ),
+        CheckConstraint("two_vehicle OR third_party_loss IS NULL", name="third_party_loss"),
+        CheckConstraint(
+            "own_loss >= 0 AND (third_party_loss IS NULL OR third_party_loss >= 0)", name="loss"
+        ),
+        Index("ix_reports_customer_reported", "customer_id", "reported_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    report_number = Column(String(16), nullable=False, unique=True)  # 报案号 BA+yyyymmdd+6 digits
+    # A retried submit carries the same key and gets the same report back.
+    idempotency_key = Column(String(128), nullable=False, unique=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False)
+    policy_id = Column(ForeignKey("policies.id"), nullable=False, index=True)
+    sender_id = Column(String(128))  # the conversation that filed it, for handoff context
+    status = Column(String(8), nullable=False, default=status.REPORTED)
+    reported_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
+
+    accident_at = Column(UTCDateTime, nullable=False)
+    location = Column(String(200), nullable=False)
+    two_vehicle = Column(Boolean, nullable=False)  # 双方事故; else 单方事故
+    anyone_injured = Column(Boolean, nullable=False)
+    drivable = Column(Boolean, nullable=False)
+    own_loss = Column(Money, nullable=False)  # 元, the customer's estimate
+    third_party_loss = Column(Money)  # 元, two-vehicle only
+    insured_driving = Column(Boolean, nullable=False)
+    insured_reporting = Column(Boolean, nullable=False)
+    description = Column(Text, nullable=False, default="")
+
+    fast_track_outcome = Column(String(24), nullable=False)
+    fast_track_reasons = Column(JSON, nullable=False, default=list)  # failed conditions
+    settlement_mode = Column(String(4))  # 授权 / 授信, eligible reports only
+    late_report = Column(Boolean, nullable=False)  # more than 48 h after the accident
+    expert_team_offered = Column(Boolean, nullable=False)
+    declined_reason = Column(Text)
+
+    customer = relationship("Customer")
+    policy = relationship("Policy")
+    status_history = relationship(
+        "ReportStatusChange",
+        order_by=lambda: (ReportStatusChange.changed_at, ReportStatusChange.id),
+        back_populates="report",
+    )
+    photos = relationship("Photo", order_by="Photo.id", back_populates="report")
+
+
+class ReportStatusChange(Base):
+    __tablename__ = "report_status_history"
+    __table_args__ = (CheckConstraint(_in("status", status.ALL_STATUSES), name="status"),)
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(ForeignKey("reports.id"), nullable=False, index=True)
+    status = Column(String(8), nullable=False)
+    changed_at = Column(UTCDateTime, nullable=False)
+    note = Column(Text)
+
+    report = relationship("Report", back_populates="status_history")
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint(
+            f"checklist_item IS NULL OR {_in('checklist_item', CHECKLIST_CODES)}",
+            name="checklist_item",
+        ),
+        CheckConstraint(_in("content_type", PHOTO_CONTENT_TYPES), name="content_type"),
+        CheckConstraint(f"size_bytes > 0 AND size_bytes <= {MAX_PHOTO_BYTES}", name="size"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(ForeignKey("reports.id"), nullable=False, index=True)
+    checklist_item = Column(String(32))  # NULL until the customer says what it shows
+    stored_name = Column(String(64), nullable=False, unique=True)  # generated, never the upload's
+    content_type = Column(String(16), nullable=False)
+    size_bytes = Column(Integer, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    report = relationship("Report", back_populates="photos")
+
+
+class InjuryNotification(Base):
+    """A case handed to the injury service specialist (人伤服务专员)."""
+
+    __tablename__ = "injury_notifications"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(ForeignKey("reports.id"), nullable=False, unique=True)
+    insured_name = Column(String(100), nullable=False)
+    contact_phone = Column(String(20), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    report = relationship("Report")
+
+
+class ExpertTeamRequest(Base):
+    """A claim-free customer's request for the large-loss expert team (大额赔案专家团队)."""
+
+    __tablename__ = "expert_team_requests"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(ForeignKey("reports.id"), nullable=False, unique=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    report = relationship("Report")
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (CheckConstraint(_in("status", COMPLAINT_STATUSES), name="status"),)
+
+    id = Column(Integer, primary_key=True)
+    complaint_number = Column(String(16), nullable=False, unique=True)  # TS+yyyymmdd+6 digits
+    customer_id = Column(ForeignKey("customers.id"), index=True)
+    text = Column(Text, nullable=False)
+    status = Column(String(8), nullable=False, default="已登记")
+    received_at = Column(UTCDateTime, nullable=False)
+    materials_deadline = Column(Date, nullable=False)  # tell what is missing: 5 working days
+    acceptance_deadline = Column(Date, nullable=False)  # accepted or not: 10 working days
+
+
+class SatisfactionRating(Base):
+    __tablename__ = "satisfaction_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
+
+    id = Column(Integer, primary_key=True)
+    score = Column(SmallInteger, nullable=False)
+    comment = Column(Text)
+    customer_id = Column(ForeignKey("customers.id"), index=True)
+    report_id = Column(ForeignKey("reports.id"), index=True)
+    handoff_ticket_id = Column(ForeignKey("handoff_tickets.id"), index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Agent(Base):
+    """A human agent of the agent console; only a bcrypt hash of the password is stored."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(32), nullable=False, unique=True)
+    password_hash = Column(String(100), nullable=False)
+    display_name = Column(String(50), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class HandoffTicket(Base):
+    """A conversation waiting for, or handled by, a human agent (转人工)."""
+
+    __tablename__ = "handoff_tickets"
+    __table_args__ = (
+        CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
+        CheckConstraint(_in("priority", TICKET_PRIORITIES), name="priority"),
+        Index("ix_handoff_tickets_status_created", "status", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    status = Column(String(16), nullable=False, default="waiting")
+    reason = Column(String(32), nullable=False)
+    priority = Column(String(8), nullable=False, default="normal")
+    customer_id = Column(ForeignKey("customers.id"))
+    report_id = Column(ForeignKey("reports.id"))
+    sender_id = Column(String(128), nullable=False, index=True)
+    agent_id = Column(ForeignKey("agents.id"))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    accepted_at = Column(UTCDateTime)
+    closed_at = Column(UTCDateTime)
+
+    customer = relationship("Customer")
+    agent = relationship("Agent")
+
+
+class WechatBinding(Base):
+    """A WeChat user (openid) bound to a verified customer, so they need not re-identify."""
+
+    __tablename__ = "wechat_bindings"
+
+    id = Column(Integer, primary_key=True)
+    openid = Column(String(64), nullable=False, unique=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    bound_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class NumberSequence(Base):
+    """Per-day counters behind 报案号 and complaint numbers."""
+
+    __tablename__ = "number_sequences"
+
+    prefix = Column(String(4), primary_key=True)
+    day = Column(Date, primary_key=True)
+    last_value = Column(Integer, nullable=False)

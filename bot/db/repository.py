@@ -1,0 +1,532 @@
+"""Every query of the claims database. Functions take a Session and return models.
+
+Writers flush and leave the commit to the caller (one unit of work per bot
+turn), except `create_report`, which commits: it must see a concurrent
+duplicate submit fail on the unique idempotency key to return the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    Agent,
+    Complaint,
+    Customer,
+    ExpertTeamRequest,
+    HandoffTicket,
+    InjuryNotification,
+    NumberSequence,
+    Photo,
+    Policy,
+    Report,
+    ReportStatusChange,
+    SatisfactionRating,
+    Vehicle,
+    WechatBinding,
+    utcnow,
+)
+from bot.rules import status
+from bot.rules.fast_track import (
+    DEFAULT_MODE,
+    Accident,
+    Cover,
+    FastTrackDecision,
+    Policyholder,
+    SettlementMode,
+)
+from bot.rules.identity import (
+    IdentifierKind,
+    normalise_plate,
+    normalise_policy_number,
+    parse_identifier,
+    phone_last4_matches,
+)
+from bot.rules.photos import MAX_PHOTOS_PER_REPORT
+from bot.rules.workdays import add_working_days
+from bot.settings import load_settings
+
+REPORT_NUMBER_PREFIX = "BA"  # 报案号
+COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
+COMPLAINT_MATERIALS_WORKING_DAYS = 5
+COMPLAINT_ACCEPTANCE_WORKING_DAYS = 10
+# How far back claim-free years are counted; the rule needs three.
+_MAX_HISTORY_YEARS = 10
+
+RecordT = TypeVar("RecordT", InjuryNotification, ExpertTeamRequest)
+
+
+class PhotoLimitReached(Exception):
+    """The report already holds MAX_PHOTOS_PER_REPORT photos."""
+
+
+def _local_day(moment: datetime, tz: tzinfo | None) -> date:
+    return moment.astimezone(tz or load_settings().timezone).date()
+
+
+# --- customers and identity ---------------------------------------------------
+
+
+def find_customer_by_plate(session: Session, plate: str) -> Customer | None:
+    query = select(Customer).join(Vehicle).where(Vehicle.plate == normalise_plate(plate))
+    return session.execute(query).scalar_one_or_none()
+
+
+def find_customer_by_policy_number(session: Session, policy_number: str) -> Customer | None:
+    number = normalise_policy_number(policy_number)
+    query = select(Customer).join(Policy).where(Policy.policy_number == number)
+    return session.execute(query).scalar_one_or_none()
+
+
+def verify_identity(session: Session, identifier: str, phone_last4: str) -> Customer | None:
+    """The customer if `identifier` (plate or policy number) and the phone digits match."""
+    parsed = parse_identifier(identifier)
+    if parsed is None:
+        return None
+    if parsed.kind is IdentifierKind.PLATE:
+        customer = find_customer_by_plate(session, parsed.value)
+    else:
+        customer = find_customer_by_policy_number(session, parsed.value)
+    if customer is None or not phone_last4_matches(customer.phone, phone_last4):
+        return None
+    return customer
+
+
+def bind_openid(session: Session, openid: str, customer_id: int) -> WechatBinding:
+    """Bind a WeChat user to a verified customer; a re-bind moves the openid."""
+    binding = session.execute(
+        select(WechatBinding).where(WechatBinding.openid == openid)
+    ).scalar_one_or_none()
+    if binding is None:
+        binding = WechatBinding(openid=openid, customer_id=customer_id)
+        session.add(binding)
+    else:
+        binding.customer_id = customer_id
+        binding.bound_at = utcnow()
+    session.flush()
+    return binding
+
+
+def customer_by_openid(session: Session, openid: str) -> Customer | None:
+    query = select(Customer).join(WechatBinding).where(WechatBinding.openid == openid)
+    return session.execute(query).scalar_one_or_none()
+
+
+# --- policies and claim history ----------------------------------------------
+
+
+def _policies_active_on(session: Session, customer_id: int, day: date) -> list[Policy]:
+    query = (
+        select(Policy)
+        .where(Policy.customer_id == customer_id)
+        .where(Policy.period_start <= day, Policy.period_end > day)
+        .order_by(Policy.period_start.desc(), Policy.id.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def active_policy(
+    session: Session, customer_id: int, on: date, plate: str | None = None
+) -> Policy | None:
+    """The customer's policy in force on `on`, for one vehicle if `plate` is given."""
+    for policy in _policies_active_on(session, customer_id, on):
+        if plate is None or policy.vehicle.plate == normalise_plate(plate):
+            return policy
+    return None
+
+
+def _claims_on(session: Session, policy_ids: list[int]) -> int:
+    query = (
+        select(func.count(Report.id))
+        .where(Report.policy_id.in_(policy_ids))
+        .where(Report.status.in_(status.COUNTS_AS_CLAIM))
+    )
+    return session.execute(query).scalar_one()
+
+
+def claim_free_years(session: Session, customer_id: int, policy: Policy) -> int:
+    """Consecutive policy years with us right before `policy`'s period, each without a claim."""
+    years = 0
+    day_before = policy.period_start - timedelta(days=1)
+    while years < _MAX_HISTORY_YEARS:
+        earlier = _policies_active_on(session, customer_id, day_before)
+        if not earlier or _claims_on(session, [p.id for p in earlier]):
+            break
+        years += 1
+        day_before = min(p.period_start for p in earlier) - timedelta(days=1)
+    return years
+
+
+def policyholder_for_fast_track(session: Session, policy: Policy) -> Policyholder:
+    """The fast-track rules' view of a policy's customer, from the claims history."""
+    customer = policy.customer
+    return Policyholder(
+        is_company=customer.is_company,
+        claim_free_years=claim_free_years(session, customer.id, policy),
+        claims_this_period=_claims_on(session, [policy.id]),
+        cover=Cover(
+            compulsory=policy.has_compulsory,
+            vehicle_damage=policy.has_vehicle_damage,
+            third_party_limit=policy.third_party_limit,
+            deductible_waiver=policy.deductible_waiver,
+        ),
+    )
+
+
+def customer_reports(session: Session, customer_id: int) -> list[Report]:
+    """The customer's claim history, newest first."""
+    query = (
+        select(Report)
+        .where(Report.customer_id == customer_id)
+        .order_by(Report.reported_at.desc(), Report.id.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def latest_report(session: Session, customer_id: int) -> Report | None:
+    reports = customer_reports(session, customer_id)
+    return reports[0] if reports else None
+
+
+def report_for_customer(session: Session, report_number: str, customer_id: int) -> Report | None:
+    """The report only if it belongs to this customer: someone else's number is 'not found'."""
+    query = select(Report).where(
+        Report.report_number == report_number.strip().upper(),
+        Report.customer_id == customer_id,
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def report_by_idempotency_key(session: Session, key: str) -> Report | None:
+    query = select(Report).where(Report.idempotency_key == key)
+    return session.execute(query).scalar_one_or_none()
+
+
+# --- numbers -----------------------------------------------------------------
+
+
+def _next_number(session: Session, prefix: str, day: date) -> str:
+    """Allocate `prefix`+yyyymmdd+6 digits from a per-day counter row.
+
+    The UPDATE locks the counter row (PostgreSQL) or the database (SQLite)
+    until the caller's transaction ends, so concurrent writers never share a
+    number; the INSERT ... ON CONFLICT DO NOTHING creates the day's row once.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    key = (NumberSequence.prefix == prefix, NumberSequence.day == day)
+    session.execute(
+        insert(NumberSequence)
+        .values(prefix=prefix, day=day, last_value=0)
+        .on_conflict_do_nothing(index_elements=["prefix", "day"])
+    )
+    session.execute(
+        update(NumberSequence).where(*key).values(last_value=NumberSequence.last_value + 1)
+    )
+    value = session.execute(select(NumberSequence.last_value).where(*key)).scalar_one()
+    return f"{prefix}{day:%Y%m%d}{value:06d}"
+
+
+# --- reports -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """Everything the report conversation collected, ready to be filed."""
+
+    customer_id: int
+    policy_id: int
+    accident: Accident
+    location: str
+    drivable: bool
+    description: str
+    idempotency_key: str  # the same for every retry of one submit
+    sender_id: str | None = None
+
+
+def _new_report(draft: ReportDraft, decision: FastTrackDecision, number: str) -> Report:
+    accident = draft.accident
+    report = Report(
+        report_number=number,
+        idempotency_key=draft.idempotency_key,
+        customer_id=draft.customer_id,
+        policy_id=draft.policy_id,
+        sender_id=draft.sender_id,
+        status=status.REPORTED,
+        reported_at=accident.reported_at,
+        updated_at=accident.reported_at,
+        accident_at=accident.occurred_at,
+        location=draft.location,
+        two_vehicle=accident.two_vehicle,
+        anyone_injured=accident.anyone_injured,
+        drivable=draft.drivable,
+        own_loss=accident.own_loss,
+        third_party_loss=accident.third_party_loss if accident.two_vehicle else None,
+        insured_driving=accident.insured_driving,
+        insured_reporting=accident.insured_reporting,
+        description=draft.description,
+        fast_track_outcome=decision.outcome.value,
+        fast_track_reasons=decision.failed_as_json(),
+        settlement_mode=DEFAULT_MODE.value if decision.may_leave_scene else None,
+        late_report=decision.late_report,
+        expert_team_offered=decision.expert_team_offered,
+    )
+    report.status_history.append(
+        ReportStatusChange(status=status.REPORTED, changed_at=accident.reported_at)
+    )
+    return report
+
+
+def create_report(
+    session: Session, draft: ReportDraft, decision: FastTrackDecision, tz: tzinfo | None = None
+) -> Report:
+    """File a report with a new 报案号 and commit; a retried submit returns the first report.
+
+    An eligible report starts with the default 授权 mode (see `choose_settlement_mode`).
+    """
+    existing = report_by_idempotency_key(session, draft.idempotency_key)
+    if existing is None:
+        day = _local_day(draft.accident.reported_at, tz)
+        report = _new_report(draft, decision, _next_number(session, REPORT_NUMBER_PREFIX, day))
+        session.add(report)
+        try:
+            session.commit()
+            return report
+        except IntegrityError:
+            # Another submit with the same key committed first.
+            session.rollback()
+            existing = report_by_idempotency_key(session, draft.idempotency_key)
+            if existing is None:
+                raise
+    if existing.customer_id != draft.customer_id:
+        raise ValueError("idempotency key already used by another customer's report")
+    return existing
+
+
+def choose_settlement_mode(session: Session, report: Report, mode: SettlementMode) -> Report:
+    """Store the customer's choice of 授权 or 授信; only eligible reports have one."""
+    if report.settlement_mode is None:
+        raise ValueError(f"report {report.report_number} is not on the fast track")
+    report.settlement_mode = SettlementMode(mode).value
+    report.updated_at = utcnow()
+    session.flush()
+    return report
+
+
+def change_status(
+    session: Session,
+    report: Report,
+    new_status: str,
+    *,
+    note: str | None = None,
+    declined_reason: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Move a claim to `new_status` (legal transitions only) and record it in the history."""
+    status.check_transition(report.status, new_status)
+    if new_status == status.DECLINED:
+        if not declined_reason:
+            raise ValueError("a declined claim needs a reason")
+        report.declined_reason = declined_reason
+    moment = now or utcnow()
+    report.status = new_status
+    report.updated_at = moment
+    report.status_history.append(
+        ReportStatusChange(status=new_status, changed_at=moment, note=note)
+    )
+    session.flush()
+    return report
+
+
+# --- photos and follow-up records -------------------------------------------
+
+
+def add_photo(
+    session: Session,
+    report: Report,
+    *,
+    stored_name: str,
+    content_type: str,
+    size_bytes: int,
+    checklist_item: str | None = None,
+) -> Photo:
+    """Attach a stored photo to a report; raises PhotoLimitReached past the per-report limit."""
+    # Touching the report first takes its row lock (the database lock on SQLite),
+    # so two uploads at once cannot both see 19 photos and make it 21.
+    session.execute(update(Report).where(Report.id == report.id).values(updated_at=utcnow()))
+    count_query = select(func.count(Photo.id)).where(Photo.report_id == report.id)
+    if session.execute(count_query).scalar_one() >= MAX_PHOTOS_PER_REPORT:
+        raise PhotoLimitReached(report.report_number)
+    photo = Photo(
+        report_id=report.id,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        checklist_item=checklist_item,
+    )
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def tag_photo(session: Session, report: Report, photo_id: int, checklist_item: str) -> Photo | None:
+    """Tag one of the report's photos with what it shows; another report's photo → None."""
+    photo = session.execute(
+        select(Photo).where(Photo.id == photo_id, Photo.report_id == report.id)
+    ).scalar_one_or_none()
+    if photo is not None:
+        photo.checklist_item = checklist_item
+        session.flush()
+    return photo
+
+
+def _once_per_report(session: Session, model: type[RecordT], report: Report, **values) -> RecordT:
+    """The model's row for this report, created with `values` the first time."""
+    existing = session.execute(
+        select(model).where(model.report_id == report.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    record = model(report_id=report.id, **values)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def record_injury_notification(session: Session, report: Report) -> InjuryNotification:
+    """Hand an injury case to the injury specialist with the insured's name and contact, once."""
+    customer = report.customer
+    return _once_per_report(
+        session,
+        InjuryNotification,
+        report,
+        insured_name=customer.name,
+        contact_phone=customer.phone,
+    )
+
+
+def record_expert_request(session: Session, report: Report) -> ExpertTeamRequest:
+    """Record the customer's request for the expert team, once per report."""
+    if not report.expert_team_offered:
+        raise ValueError(f"report {report.report_number} was not offered the expert team")
+    return _once_per_report(session, ExpertTeamRequest, report)
+
+
+def register_complaint(
+    session: Session,
+    text: str,
+    *,
+    customer_id: int | None = None,
+    received_at: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Complaint:
+    """Register a complaint with a number and its two working-day deadlines (domain.md §6).
+
+    Materials given in chat are taken as complete on receipt, so both deadlines
+    count from the day the complaint arrives.
+    """
+    received = received_at or utcnow()
+    day = _local_day(received, tz)
+    complaint = Complaint(
+        complaint_number=_next_number(session, COMPLAINT_NUMBER_PREFIX, day),
+        customer_id=customer_id,
+        text=text,
+        received_at=received,
+        materials_deadline=add_working_days(day, COMPLAINT_MATERIALS_WORKING_DAYS),
+        acceptance_deadline=add_working_days(day, COMPLAINT_ACCEPTANCE_WORKING_DAYS),
+    )
+    session.add(complaint)
+    session.flush()
+    return complaint
+
+
+def store_rating(
+    session: Session,
+    score: int,
+    *,
+    comment: str | None = None,
+    customer_id: int | None = None,
+    report_id: int | None = None,
+    handoff_ticket_id: int | None = None,
+) -> SatisfactionRating:
+    """Store a 1–5 satisfaction score (回访) with an optional comment."""
+    if not 1 <= score <= 5:
+        raise ValueError("a satisfaction score is between 1 and 5")
+    rating = SatisfactionRating(
+        score=score,
+        comment=comment or None,
+        customer_id=customer_id,
+        report_id=report_id,
+        handoff_ticket_id=handoff_ticket_id,
+    )
+    session.add(rating)
+    session.flush()
+    return rating
+
+
+# --- human handoff -----------------------------------------------------------
+
+
+def agent_by_username(session: Session, username: str) -> Agent | None:
+    return session.execute(select(Agent).where(Agent.username == username)).scalar_one_or_none()
+
+
+def open_handoff_ticket(
+    session: Session,
+    *,
+    sender_id: str,
+    reason: str,
+    customer_id: int | None = None,
+    report_id: int | None = None,
+    priority: str = "normal",
+    callback: bool = False,
+) -> HandoffTicket:
+    """Queue a conversation for a human, or record a call-back when nobody can take it now."""
+    ticket = HandoffTicket(
+        sender_id=sender_id,
+        reason=reason,
+        customer_id=customer_id,
+        report_id=report_id,
+        priority=priority,
+        status="callback" if callback else "waiting",
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def waiting_tickets(session: Session) -> list[HandoffTicket]:
+    """Tickets an agent may take: urgent ones first, then oldest first."""
+    query = (
+        select(HandoffTicket)
+        .where(HandoffTicket.status.in_(("waiting", "callback")))
+        .order_by((HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at)
+    )
+    return list(session.execute(query).scalars())
+
+
+def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTicket | None:
+    """Give the ticket to `agent` unless another agent took it first (then None)."""
+    taken = session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status.in_(("waiting", "callback")))
+        .values(status="accepted", agent_id=agent.id, accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return None
+    return session.get(HandoffTicket, ticket_id, populate_existing=True)
+
+
+def close_ticket(session: Session, ticket: HandoffTicket) -> HandoffTicket:
+    ticket.status = "closed"
+    ticket.closed_at = utcnow()
+    session.flush()
+    return ticket

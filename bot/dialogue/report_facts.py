@@ -1,0 +1,146 @@
+"""Facts for the accident report (报案), read from one customer message.
+
+No Rasa import: the report form's validation action hands over the message's
+text, intent and entities (already normalised by our NLU components) and the
+slot being asked, and gets back the slot values this message supports. One
+message may fill several slots ("今天上午十点在延安路追尾了 没人受伤 我车大概两千
+对方一千五"); a later message may correct any of them ("不对，损失是四千").
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ANSWERS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
+
+# Intents whose messages may carry report facts. Questions (faq), requests
+# for a person etc. never fill a slot: "有人受伤怎么办" is not an injury report.
+FACT_INTENTS = {"report_accident", "inform", "correct", "affirm", "deny", "report_injury"}
+# Free-text answers (place, description) are taken from any message except these.
+NOT_AN_ANSWER = {
+    "faq", "off_topic", "request_human", "cancel", "greet", "goodbye", "thank",
+    "bot_challenge", "complain", "check_claim_status", "ask_my_policy",
+}
+FREE_TEXT_SLOTS = ("accident_location", "description")
+# Slots whose answer is a number or a time: read even when the intent is unclear.
+ANSWERED_BY_ENTITY = ("own_loss", "third_party_loss", "accident_time")
+BOOLEAN_SLOTS = ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving",
+                 "insured_reporting")
+FREE_TEXT_LIMIT = 200
+# A report message this long already tells what happened: keep it as the description.
+DESCRIPTIVE_REPORT_CHARS = 12
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    text: str
+    intent: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+
+@cache
+def _answer_patterns() -> dict[str, dict[bool, list[re.Pattern]]]:
+    raw = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
+    return {
+        topic: {value == "true": [re.compile(p) for p in patterns]
+                for value, patterns in answers.items()}
+        for topic, answers in raw.items()
+    }
+
+
+def _keyword_answer(topic: str, text: str) -> bool | None:
+    """True/False if the text answers `topic`; negative phrasings are tried first."""
+    patterns = _answer_patterns()[topic]
+    for value in (False, True):
+        if any(p.search(text) for p in patterns[value]):
+            return value
+    return None
+
+
+def clean_free_text(text: str) -> str:
+    """A customer's own words, safe to store and to show back in any channel."""
+    text = re.sub(r"<[^>]*>", "", text)  # drop markup entirely
+    text = text.replace("<", "＜").replace(">", "＞")
+    return re.sub(r"\s+", " ", text).strip()[:FREE_TEXT_LIMIT]
+
+
+def _entity_values(message: CustomerMessage, name: str, role: str | None = None) -> list:
+    return [e.get("value") for e in message.entities
+            if e.get("entity") == name and e.get("role") == role]
+
+
+def _amounts(message: CustomerMessage, requested: str | None) -> dict[str, float]:
+    own = _entity_values(message, "amount")
+    other = _entity_values(message, "amount", "third_party")
+    if requested == "third_party_loss" and own and not other:
+        own, other = [], own  # a bare amount answers the question that was asked
+    facts = {}
+    # When a message names two values ("不是两千是三千") the last one is meant.
+    if own:
+        facts["own_loss"] = float(own[-1])
+    if other:
+        facts["third_party_loss"] = float(other[-1])
+    return facts
+
+
+def _booleans(message: CustomerMessage, requested: str | None) -> dict[str, bool]:
+    text = message.text
+    facts = {}
+    for slot in ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving"):
+        answer = _keyword_answer(slot, text)
+        if answer is not None:
+            facts[slot] = answer
+    someone_else = _keyword_answer("reporting_for_someone", text)
+    if someone_else is not None:
+        facts["insured_reporting"] = not someone_else
+    if message.intent == "report_injury":
+        facts["anyone_injured"] = True
+    if requested in BOOLEAN_SLOTS and requested not in facts:
+        answer = _yes_no(message)
+        if answer is not None:
+            facts[requested] = answer
+    return facts
+
+
+def _yes_no(message: CustomerMessage) -> bool | None:
+    if message.intent == "affirm":
+        return True
+    if message.intent == "deny":
+        return False
+    return _keyword_answer("yes_no", message.text.strip())
+
+
+def _structured_facts(message: CustomerMessage, requested: str | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    times = _entity_values(message, "accident_time")
+    if times:
+        facts["accident_time"] = times[-1]
+    places = _entity_values(message, "location")
+    if places:
+        facts["accident_location"] = clean_free_text(str(places[-1]))
+    facts.update(_amounts(message, requested))
+    facts.update(_booleans(message, requested))
+    return facts
+
+
+def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[str, Any]:
+    """The report slots this message fills, given the slot the bot asked for."""
+    if message.intent in NOT_AN_ANSWER:
+        return {}
+    text = message.text.strip()
+    facts: dict[str, Any] = {}
+    if message.intent in FACT_INTENTS or requested in ANSWERED_BY_ENTITY:
+        facts = _structured_facts(message, requested)
+    # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
+    answers_free_text = not facts or message.intent == "inform"
+    if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
+        facts[requested] = clean_free_text(text)
+    if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:
+        facts.setdefault("description", clean_free_text(text))
+    if requested == "report_confirmed" and message.intent == "affirm":
+        facts["report_confirmed"] = True
+    return facts

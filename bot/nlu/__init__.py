@@ -1,0 +1,1 @@
+"""Chinese language understanding: text normalisation, structured entities, Rasa components."""

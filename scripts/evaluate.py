@@ -1,0 +1,95 @@
+"""make evaluate: held-out NLU evaluation on a fixed split of our own data.
+
+1. Split bot/data/nlu (with the FAQ responses) 80/20, stratified by intent and
+   FAQ answer, with a fixed seed, so every run holds out the same examples.
+2. Train an NLU-only model on the 80 % with the production config.yml.
+3. ``rasa test nlu`` on the 20 %: Rasa's reports and confusion-matrix plots
+   land in results/nlu/.
+4. Print and save (results/evaluation.{md,json}) the three headline figures:
+   intent macro-F1, FAQ response-selection accuracy, entity micro-F1.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+from rasa.shared.nlu.training_data.loading import load_data
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results"
+SPLIT = RESULTS / "split"
+SEED = 42
+TARGETS = {"intent_macro_f1": 0.95, "faq_accuracy": 0.92, "entity_f1": 0.95}
+
+
+def split_data() -> tuple[Path, Path]:
+    data = load_data(str(ROOT / "bot" / "data" / "nlu"))
+    responses = load_data(str(ROOT / "bot" / "data" / "responses"))
+    data = data.merge(responses)
+    train, test = data.train_test_split(train_frac=0.8, random_seed=SEED)
+    SPLIT.mkdir(parents=True, exist_ok=True)
+    writer = RasaYAMLWriter()
+    (SPLIT / "train.yml").write_text(writer.dumps(train), encoding="utf-8")
+    (SPLIT / "test.yml").write_text(writer.dumps(test), encoding="utf-8")
+    print(f"==> split: {len(train.nlu_examples)} train / {len(test.nlu_examples)} held out")
+    return SPLIT / "train.yml", SPLIT / "test.yml"
+
+
+def rasa(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, check=True)
+
+
+def read_report(name: str) -> dict:
+    return json.loads((RESULTS / "nlu" / name).read_text(encoding="utf-8"))
+
+
+def entity_f1() -> float:
+    """Micro-F1 of our structured-entity extractor over the held-out entities."""
+    report = read_report("StructuredEntityExtractor_report.json")
+    return report["micro avg"]["f1-score"]
+
+
+def summarise(train_seconds: float) -> dict:
+    intents = read_report("intent_report.json")
+    responses = read_report("response_selection_report.json")
+    figures = {
+        "intent_macro_f1": round(intents["macro avg"]["f1-score"], 4),
+        "faq_accuracy": round(responses["accuracy"], 4),
+        "entity_f1": round(entity_f1(), 4),
+        "nlu_training_seconds": round(train_seconds, 1),
+    }
+    return figures
+
+
+def write_report(figures: dict) -> None:
+    lines = ["# NLU evaluation (held-out 20 %, seed 42)", "", "| figure | value | target |",
+             "|---|---|---|"]
+    for key, target in TARGETS.items():
+        mark = "met" if figures[key] >= target else "MISSED"
+        lines.append(f"| {key} | {figures[key]:.4f} | ≥ {target} ({mark}) |")
+    lines += ["", f"NLU training on the 80 % split: {figures['nlu_training_seconds']} s.",
+              "", "Rasa's detailed reports and confusion matrices: `results/nlu/`."]
+    (RESULTS / "evaluation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "evaluation.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print("\n".join(lines))
+
+
+def main() -> None:
+    train_file, test_file = split_data()
+    model_dir = RESULTS / "model"
+    shutil.rmtree(model_dir, ignore_errors=True)
+    started = time.monotonic()
+    rasa("train", "nlu", "--config", "config.yml", "--nlu", str(train_file), "--domain",
+         "domain.yml", "--out", str(model_dir), "--fixed-model-name", "evaluation")
+    train_seconds = time.monotonic() - started
+    rasa("test", "nlu", "--model", str(model_dir / "evaluation.tar.gz"), "--nlu",
+         str(test_file), "--out", str(RESULTS / "nlu"))
+    write_report(summarise(train_seconds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# make shell: chat in the terminal (starts its own action server in the background).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-venv.sh
+source scripts/env.sh
+model=$(python scripts/train_if_needed.py)
+python -m bot.db.seed
+port=${ACTION_PORT:-5055}
+python -m rasa_sdk --actions bot.actions --port "$port" > var/log/actions-shell.log 2>&1 &
+actions=$!
+trap 'kill $actions 2>/dev/null' EXIT
+export ACTION_ENDPOINT_URL="http://127.0.0.1:$port/webhook"
+python -m rasa shell --model "$model" --endpoints endpoints.yml

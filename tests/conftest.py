@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole suite: the trained model and the running servers."""
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.db.session import make_engine, make_session_factory
+from bot.launcher import Stack, start_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENT_PASSWORDS = {"AGENT01_PASSWORD": "test-agent01-pw", "AGENT02_PASSWORD": "test-agent02-pw"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The cached model for the current data and config (trained only if missing)."""
+    out = subprocess.run(
+        [sys.executable, "scripts/train_if_needed.py"], cwd=ROOT, check=True,
+        capture_output=True, text=True,
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def claims_db_url(tmp_path_factory) -> str:
+    """A fresh SQLite claims database with the demo customers, for the running servers."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('claims') / 'claims.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
+        capture_output=True, env={**os.environ, **AGENT_PASSWORDS},
+    )
+    return url
+
+
+@pytest.fixture(scope="session")
+def bot_stack(model_path: Path, claims_db_url: str, tmp_path_factory) -> Stack:
+    """The real action server and Rasa server, talking over real HTTP."""
+    logs = tmp_path_factory.mktemp("server-logs")
+    stack = start_stack(model_path, free_port(), free_port(), log_dir=logs,
+                        extra_env={"CLAIMS_DB_URL": claims_db_url})
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def claims_db(claims_db_url: str):
+    """A session on the running servers' claims database, to check what they wrote."""
+    engine = make_engine(claims_db_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+class Customer:
+    """One chat participant talking to the bot over the REST channel."""
+
+    def __init__(self, stack: Stack):
+        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+        self.transcript: list[tuple[str, str]] = []
+
+    def say(self, text: str) -> list[str]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text},
+                                 timeout=60)
+        assert response.status_code == 200, response.text
+        self.transcript.append(("customer", text))
+        replies = [message.get("text", "") for message in response.json()]
+        self.transcript += [("bot", reply) for reply in replies]
+        return replies
+
+    def __repr__(self) -> str:  # shown by pytest when a conversation test fails
+        return "\n".join(f"{who}: {text}" for who, text in self.transcript)
+
+
+@pytest.fixture
+def customer(bot_stack: Stack) -> Customer:
+    return Customer(bot_stack)

@@ -1,0 +1,196 @@
+"""Checks on the FAQ knowledge itself: questions, answers and test stories.
+
+The FAQ is a Rasa retrieval intent: questions in bot/data/nlu/faq.yml as
+`faq/<key>`, answers in bot/data/responses/faq.yml as `utter_faq/<key>`.
+These tests need no trained model; they read the YAML with PyYAML.
+"""
+
+import re
+import string
+from collections import Counter
+from pathlib import Path
+
+import opencc
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NLU_DIR = ROOT / "bot" / "data" / "nlu"
+FAQ_NLU = NLU_DIR / "faq.yml"
+FAQ_RESPONSES = ROOT / "bot" / "data" / "responses" / "faq.yml"
+FAQ_TEST_STORIES = ROOT / "tests" / "stories" / "test_faq_stories.yml"
+
+MIN_KEYS = 45
+MIN_DISTINCT_ANSWERS = 50
+MIN_EXAMPLES_PER_KEY = 10  # 20% are held out for evaluation
+MIN_TRADITIONAL_PER_KEY = 2  # customers also write in Traditional Chinese
+MAX_ANSWER_CHARS = 160  # one phone screen
+ALLOWED_PHONE_NUMBERS = {"120", "122"}  # ambulance, traffic police
+# A run of digits followed by one of these is an amount, a date or a count, not a phone number.
+NUMBER_UNITS = "元万千百天年月日号个条名位倍次分小工%"
+
+# Requests to DO something belong to other intents, never to the FAQ.
+TRANSACTIONAL_REQUESTS = {
+    "我要报案",
+    "我撞车了",
+    "出事故了",
+    "查一下我的理赔进度",
+    "我的保单保什么",
+    "我要投诉",
+    "转人工",
+    "找真人",
+}
+
+_to_simplified = opencc.OpenCC("t2s")
+_PUNCTUATION = set(string.punctuation + string.whitespace + "，。？！、；：“”‘’（）…—")
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _examples(block: str) -> list[str]:
+    return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
+
+
+def _faq_examples() -> dict[str, list[str]]:
+    """faq key -> its example questions."""
+    items = _load(FAQ_NLU)["nlu"]
+    return {item["intent"].split("/", 1)[1]: _examples(item["examples"]) for item in items}
+
+
+def _faq_answers() -> dict[str, list[str]]:
+    """faq key -> its answer texts."""
+    responses = _load(FAQ_RESPONSES)["responses"]
+    return {name.split("/", 1)[1]: [v["text"] for v in variants] for name, variants in responses.items()}
+
+
+def _normalised(text: str) -> str:
+    """What the pipeline's classifiers see: Simplified, lower case, no punctuation."""
+    simplified = _to_simplified.convert(text).lower()
+    return "".join(ch for ch in simplified if ch not in _PUNCTUATION)
+
+
+EXAMPLES = _faq_examples()
+ANSWERS = _faq_answers()
+ALL_ANSWER_TEXTS = [(key, text) for key, texts in ANSWERS.items() for text in texts]
+
+
+def test_files_use_rasa_3_format():
+    for path in (FAQ_NLU, FAQ_RESPONSES, FAQ_TEST_STORIES):
+        assert _load(path)["version"] == "3.1", path
+
+
+def test_only_faq_retrieval_intents_and_responses():
+    assert all(item["intent"].startswith("faq/") for item in _load(FAQ_NLU)["nlu"])
+    assert all(name.startswith("utter_faq/") for name in _load(FAQ_RESPONSES)["responses"])
+
+
+def test_keys_are_short_snake_case_english():
+    for key in EXAMPLES:
+        assert re.fullmatch(r"[a-z][a-z0-9_]{2,40}", key), key
+
+
+def test_intents_are_not_declared_twice():
+    keys = [item["intent"] for item in _load(FAQ_NLU)["nlu"]]
+    assert [k for k, n in Counter(keys).items() if n > 1] == []
+
+
+def test_every_question_has_an_answer_and_every_answer_a_question():
+    assert sorted(EXAMPLES) == sorted(ANSWERS)
+
+
+def test_enough_topics_are_covered():
+    assert len(EXAMPLES) >= MIN_KEYS
+    assert len({text for _, text in ALL_ANSWER_TEXTS}) >= MIN_DISTINCT_ANSWERS
+
+
+@pytest.mark.parametrize("key", sorted(EXAMPLES))
+def test_each_topic_has_enough_examples(key):
+    assert len(EXAMPLES[key]) >= MIN_EXAMPLES_PER_KEY
+
+
+@pytest.mark.parametrize("key", sorted(EXAMPLES))
+def test_each_topic_has_traditional_chinese_examples(key):
+    traditional = [e for e in EXAMPLES[key] if _to_simplified.convert(e) != e]
+    assert len(traditional) >= MIN_TRADITIONAL_PER_KEY, key
+
+
+def test_no_example_is_used_twice_even_after_traditional_to_simplified():
+    owners: dict[str, list[str]] = {}
+    for key, examples in EXAMPLES.items():
+        for example in examples:
+            owners.setdefault(_normalised(example), []).append(key)
+    assert {text: keys for text, keys in owners.items() if len(keys) > 1} == {}
+
+
+def test_faq_examples_do_not_collide_with_other_intents():
+    faq = {_normalised(e) for examples in EXAMPLES.values() for e in examples}
+    for path in NLU_DIR.glob("*.yml"):
+        if path == FAQ_NLU:
+            continue
+        for item in (_load(path) or {}).get("nlu", []):
+            if "intent" not in item or item["intent"].startswith("faq/"):
+                continue
+            clashes = faq & {_normalised(e) for e in _examples(item.get("examples", ""))}
+            assert clashes == set(), (path.name, item["intent"], clashes)
+
+
+def test_examples_are_questions_not_requests_to_act():
+    requests = {_normalised(r) for r in TRANSACTIONAL_REQUESTS}
+    offending = [e for ex in EXAMPLES.values() for e in ex if _normalised(e) in requests]
+    assert offending == []
+
+
+def test_examples_carry_no_entity_markup():
+    offending = [e for ex in EXAMPLES.values() for e in ex if re.search(r"\]\(|\]\{", e)]
+    assert offending == []
+
+
+@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
+def test_answer_fits_on_a_phone_screen(key, text):
+    assert 0 < len(text) <= MAX_ANSWER_CHARS, (key, len(text))
+
+
+@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
+def test_answer_gives_no_phone_number_but_120_and_122(key, text):
+    for match in re.finditer(r"\d[\d\- ]*\d|\d", text):
+        number = re.sub(r"\D", "", match.group())
+        following = text[match.end() : match.end() + 1]
+        if len(number) < 3 or following in NUMBER_UNITS and following:
+            continue
+        assert number in ALLOWED_PHONE_NUMBERS, (key, match.group())
+
+
+@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
+def test_answer_invents_no_web_address(key, text):
+    assert not re.search(r"https?://|www\.|\.(com|cn|net|org)\b", text, re.IGNORECASE), key
+
+
+@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
+def test_answer_is_simplified_chinese(key, text):
+    assert _to_simplified.convert(text) == text, key
+
+
+def _test_story_turns() -> list[tuple[str, str, str]]:
+    """(user text, intent, action) for each single-turn FAQ test story."""
+    turns = []
+    for story in _load(FAQ_TEST_STORIES)["stories"]:
+        user, action = story["steps"]
+        turns.append((user["user"].strip(), user["intent"], action["action"]))
+    return turns
+
+
+def test_every_faq_key_has_exactly_one_test_story():
+    intents = [intent for _, intent, _ in _test_story_turns()]
+    assert sorted(intents) == sorted(f"faq/{key}" for key in EXAMPLES)
+
+
+def test_test_stories_answer_with_utter_faq():
+    assert {action for _, _, action in _test_story_turns()} == {"utter_faq"}
+
+
+def test_test_story_phrasings_are_not_training_examples():
+    training = {_normalised(e) for examples in EXAMPLES.values() for e in examples}
+    reused = [text for text, _, _ in _test_story_turns() if _normalised(text) in training]
+    assert reused == []

@@ -1,0 +1,42 @@
+"""`rasa data validate` on the project's domain, data and config."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_USED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
+# Rasa adds retrieval intents from the NLU data and warns that the domain
+# lists them too; listing them is what Rasa's own docs do.
+KNOWN_NOTICE = "The following duplicated intents have been found across multiple domain files"
+
+
+def _validate() -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain.yml",
+         "--data", "bot/data", "--config", "config.yml"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def _action_code() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "actions").glob("*.py"))
+
+
+def test_rasa_data_validate_passes_with_no_unexplained_warning():
+    output = _validate()
+    code = _action_code()
+    warnings = [line.split("UserWarning: ", 1)[1] for line in output.splitlines()
+                if "UserWarning: " in line]
+    unexplained = []
+    for warning in warnings:
+        unused = NOT_USED.search(warning)
+        if unused and f'"{unused.group(1)}"' in code:
+            continue  # sent by a custom action, which the validator cannot see
+        if warning.startswith(KNOWN_NOTICE):
+            continue
+        unexplained.append(warning)
+    assert unexplained == []
