@@ -25,7 +25,12 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """The cached model for the current data and config (trained only if missing)."""
+    """The cached model for the current data and config (trained only if missing).
+
+    BOT_TEST_MODEL=path uses a given model instead (quick runs while editing data).
+    """
+    if os.environ.get("BOT_TEST_MODEL"):
+        return Path(os.environ["BOT_TEST_MODEL"])
     out = subprocess.run(
         [sys.executable, "scripts/train_if_needed.py"], cwd=ROOT, check=True,
         capture_output=True, text=True,

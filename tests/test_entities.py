@@ -1,5 +1,7 @@
 """What the structured-entity extractor understands (bot/nlu/entities.py, bot/nlu/times.py)."""
 
+import json
+import re
 import subprocess
 import sys
 import time
@@ -7,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.nlu.entities import THIRD_PARTY, extract, parse_amount, warm_up
 from bot.nlu.times import SHANGHAI
@@ -364,6 +367,157 @@ def test_now_defaults_to_the_current_time_in_shanghai():
     assert abs(parsed - datetime.now(timezone.utc)) < timedelta(seconds=5)
 
 
+# --- locations -------------------------------------------------------------
+
+
+def locations(text: str) -> list:
+    return [(t, value) for t, value, _ in found(text, "location")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("昨天下午在淮海中路被出租车追尾了", "淮海中路"),
+        ("在G60沪昆高速杭州方向追尾", "G60沪昆高速杭州方向"),
+        ("刚在外环隧道里蹭了一下", "外环隧道"),
+        ("开到南京路步行街附近被撞", "南京路步行街附近"),
+        ("于11月20日在长江路撞车", "长江路"),
+        ("我在公司门口倒车撞到柱子", "公司门口"),
+        ("车停在世纪公园门口被撞了", "世纪公园门口"),
+        ("在内环高架和延安高架交叉口", "内环高架和延安高架交叉口"),
+        ("在阳澄湖服务区加油的时候被刮了", "阳澄湖服务区"),
+        ("在上海市徐汇区漕溪北路", "上海市徐汇区漕溪北路"),
+    ],
+)
+def test_a_named_place_after_zai_yu_or_dao_is_the_accident_location(text, place):
+    assert locations(text) == [(place, place)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("事故地点：徐家汇地铁站附近", "徐家汇地铁站附近"),
+        ("位置在虹桥火车站停车场", "虹桥火车站停车场"),
+        ("地址改成漕河泾开发区桂平路", "漕河泾开发区桂平路"),
+        ("地方搞错了，应该是四平路", "四平路"),
+        ("浦东新区张江路", "浦东新区张江路"),
+    ],
+)
+def test_a_place_after_a_place_word_or_alone_in_its_clause_is_the_location(text, place):
+    assert locations(text) == [(place, place)]
+
+
+def test_a_location_span_leaves_out_zai_and_a_trailing_shang():
+    (entity,) = [e for e in extract("就在沪嘉高速上被追尾了", NOW) if e.entity == "location"]
+    assert (entity.start, entity.end, entity.text) == (2, 6, "沪嘉高速")
+
+
+def test_a_corrected_location_names_both_places():
+    assert locations("不是在延安路，是在延安西路") == [
+        ("延安路", "延安路"),
+        ("延安西路", "延安西路"),
+    ]
+
+
+def test_a_location_in_traditional_characters_has_a_simplified_value():
+    assert locations("地點改成人民廣場") == [("人民廣場", "人民广场")]
+
+
+def test_a_location_name_stops_before_what_happened_there():
+    assert locations("刚刚在世纪大道变道跟一辆白色轿车擦了") == [("世纪大道", "世纪大道")]
+    assert locations("在人民广场附近的停车场被刮") == [("人民广场附近", "人民广场附近")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 在 that is not about a place
+        "我在开车",
+        "正在处理",
+        "在吗",
+        "现在",
+        "交强险在哪里买",
+        "我在等交警",
+        "帮我在线报个案",
+        "由于延安路堵车，晚点到",
+        # a place word without a name is too vague to report
+        "我现在在高速上",
+        "我在路口跟别人的车碰了一下",
+        "停在路边被人撞了",
+        "在这个路口",
+        "在哪个路口出的事",
+        "在上班路上被追尾",
+        "在小区里被刮了物业管吗",
+        # a repair shop is not where the accident happened
+        "车在4S店维修时被撞能报保险吗",
+    ],
+)
+def test_words_that_name_no_place_give_no_location(text):
+    assert locations(text) == []
+
+
+def test_other_entities_win_over_a_location_that_overlaps_them():
+    text = "我沪A12345昨天晚上八点在延安路追尾了"
+    assert [e.entity for e in extract(text, NOW)] == ["plate", "accident_time", "location"]
+
+
+# --- scored against the training data --------------------------------------
+
+NLU_FILES = sorted((ROOT / "bot" / "data" / "nlu").glob("*.yml"))
+# [text](entity) or [text]{"entity": ..., "role": ...}
+ANNOTATION = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\((?P<name>[^()]*)\)|(?P<json>\{[^{}]*\}))")
+
+
+def gold_examples() -> list[tuple[str, set]]:
+    """(plain text, {(entity, start, end)}) of every NLU training example."""
+    examples = []
+    for path in NLU_FILES:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in block.get("examples", "").splitlines() if "intent" in block else []:
+                if line.strip().startswith("- "):
+                    examples.append(_plain_and_gold(line.strip()[2:]))
+    return examples
+
+
+def _plain_and_gold(example: str) -> tuple[str, set]:
+    plain, gold, copied = "", set(), 0
+    for match in ANNOTATION.finditer(example):
+        plain += example[copied : match.start()]
+        name = json.loads(match["json"])["entity"] if match["json"] else match["name"]
+        gold.add((name, len(plain), len(plain) + len(match["text"])))
+        plain += match["text"]
+        copied = match.end()
+    return plain + example[copied:], gold
+
+
+def spans(text: str) -> set:
+    return {(e.entity, e.start, e.end) for e in extract(text, NOW)}
+
+
+def test_locations_match_the_gold_spans_of_the_training_data():
+    true_pos = false_pos = false_neg = 0
+    for text, gold in gold_examples():
+        expected = {g for g in gold if g[0] == "location"}
+        predicted = {s for s in spans(text) if s[0] == "location"}
+        true_pos += len(expected & predicted)
+        false_pos += len(predicted - expected)
+        false_neg += len(expected - predicted)
+    assert true_pos + false_neg >= 25  # the data still annotates locations
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    assert 2 * precision * recall / (precision + recall) >= 0.95
+
+
+def test_every_other_gold_entity_is_still_found_exactly():
+    missed = [
+        (text, text[start:end])
+        for text, gold in gold_examples()
+        for entity, start, end in gold - spans(text)
+        if entity != "location"
+    ]
+    assert missed == []
+
+
 # --- whole messages --------------------------------------------------------
 
 
@@ -372,6 +526,7 @@ def test_a_full_accident_report_yields_every_entity_in_order():
     assert [(e.entity, e.text, e.value, e.role) for e in extract(text, NOW)] == [
         ("plate", "沪A12345", "沪A12345", None),
         ("accident_time", "今天上午十点", "2026-11-22T10:00:00+08:00", None),
+        ("location", "延安路", "延安路", None),
         ("amount", "两千", 2000, None),
         ("amount", "一千五", 1500, THIRD_PARTY),
     ]
@@ -439,6 +594,22 @@ def test_a_typical_message_takes_well_under_ten_milliseconds():
             extract(message, NOW)
     per_message = (time.perf_counter() - started) / (rounds * len(messages))
     assert per_message < 0.005
+
+
+def test_a_message_with_places_takes_under_two_milliseconds():
+    warm_up()
+    messages = [
+        "昨晚八点在中山北路和长寿路路口跟一辆出租车碰了，我的车大概3000元",
+        "在G60沪昆高速杭州方向追尾了，半小时前的事",
+        "等一下，位置不对，是沪宁高速上海方向",
+        "我在开车，现在在高速上，交强险在哪里买",
+    ]
+    rounds = 50
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for message in messages:
+            extract(message, NOW)
+    assert (time.perf_counter() - started) / (rounds * len(messages)) < 0.002
 
 
 def test_importing_the_extractor_does_not_load_spacy():

@@ -10,9 +10,10 @@ import string
 from collections import Counter
 from pathlib import Path
 
-import opencc
 import pytest
 import yaml
+
+from bot.nlu.normalize import normalize, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "bot" / "data" / "nlu"
@@ -41,7 +42,6 @@ TRANSACTIONAL_REQUESTS = {
     "找真人",
 }
 
-_to_simplified = opencc.OpenCC("t2s")
 _PUNCTUATION = set(string.punctuation + string.whitespace + "，。？！、；：“”‘’（）…—")
 
 
@@ -50,7 +50,9 @@ def _load(path: Path) -> dict:
 
 
 def _examples(block: str) -> list[str]:
-    return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
+    return [
+        line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")
+    ]
 
 
 def _faq_examples() -> dict[str, list[str]]:
@@ -62,13 +64,14 @@ def _faq_examples() -> dict[str, list[str]]:
 def _faq_answers() -> dict[str, list[str]]:
     """faq key -> its answer texts."""
     responses = _load(FAQ_RESPONSES)["responses"]
-    return {name.split("/", 1)[1]: [v["text"] for v in variants] for name, variants in responses.items()}
+    return {
+        name.split("/", 1)[1]: [v["text"] for v in variants] for name, variants in responses.items()
+    }
 
 
 def _normalised(text: str) -> str:
-    """What the pipeline's classifiers see: Simplified, lower case, no punctuation."""
-    simplified = _to_simplified.convert(text).lower()
-    return "".join(ch for ch in simplified if ch not in _PUNCTUATION)
+    """What the classifiers see (Simplified, half-width), also ignoring case and punctuation."""
+    return "".join(ch for ch in normalize(text).lower() if ch not in _PUNCTUATION)
 
 
 EXAMPLES = _faq_examples()
@@ -112,7 +115,7 @@ def test_each_topic_has_enough_examples(key):
 
 @pytest.mark.parametrize("key", sorted(EXAMPLES))
 def test_each_topic_has_traditional_chinese_examples(key):
-    traditional = [e for e in EXAMPLES[key] if _to_simplified.convert(e) != e]
+    traditional = [e for e in EXAMPLES[key] if to_simplified(e) != e]
     assert len(traditional) >= MIN_TRADITIONAL_PER_KEY, key
 
 
@@ -152,14 +155,29 @@ def test_answer_fits_on_a_phone_screen(key, text):
     assert 0 < len(text) <= MAX_ANSWER_CHARS, (key, len(text))
 
 
-@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
-def test_answer_gives_no_phone_number_but_120_and_122(key, text):
+def _phone_like_numbers(text: str) -> list[str]:
+    """Runs of 3+ digits that are not amounts, dates or counts (those end in a unit)."""
+    found = []
     for match in re.finditer(r"\d[\d\- ]*\d|\d", text):
         number = re.sub(r"\D", "", match.group())
         following = text[match.end() : match.end() + 1]
-        if len(number) < 3 or following in NUMBER_UNITS and following:
-            continue
-        assert number in ALLOWED_PHONE_NUMBERS, (key, match.group())
+        if len(number) >= 3 and not (following and following in NUMBER_UNITS):
+            found.append(number)
+    return found
+
+
+def test_phone_number_check_tells_hotlines_from_amounts():
+    assert _phone_like_numbers("请拨打95500或400-800-1234，也可以打120") == [
+        "95500",
+        "4008001234",
+        "120",
+    ]
+    assert _phone_like_numbers("2020年9月19日起，有责限额20万元，财产2000元") == []
+
+
+@pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
+def test_answer_gives_no_phone_number_but_120_and_122(key, text):
+    assert set(_phone_like_numbers(text)) <= ALLOWED_PHONE_NUMBERS, key
 
 
 @pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
@@ -169,7 +187,7 @@ def test_answer_invents_no_web_address(key, text):
 
 @pytest.mark.parametrize("key,text", ALL_ANSWER_TEXTS)
 def test_answer_is_simplified_chinese(key, text):
-    assert _to_simplified.convert(text) == text, key
+    assert to_simplified(text) == text, key
 
 
 def _test_story_turns() -> list[tuple[str, str, str]]:

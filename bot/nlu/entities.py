@@ -12,6 +12,7 @@ phone_tail     尾号0001, 手机后四位是0001, 13800000001   "0001"
 policy_number  pdaa2026310000000001                    "PDAA2026310000000001"
 report_number  ba20261122000001 (报案号)                "BA20261122000001"
 accident_time  刚才, 半小时前, 昨晚八点, 11月20日下午2点半  ISO 8601, +08:00
+location       在延安路, 在沪宁高速上海方向, 地点是人民广场    "延安路" (the span's text)
 ============== ======================================= ======================
 
 How spaCy is used: a blank ``zh`` pipeline with the character segmenter
@@ -26,7 +27,8 @@ context rules below.
 
 Spans follow the annotation conventions of ``bot/data/nlu``: an amount's span
 is the number with its magnitude and an attached currency word (``3000元``,
-``两千块``, ``2.5k``) but not 大概/左右; a phone tail's span is the digits only.
+``两千块``, ``2.5k``) but not 大概/左右; a phone tail's span is the digits only; a location's span is the place
+without the 在 before it or a 上/里 after it.
 
 Rules worth knowing:
 
@@ -52,8 +54,23 @@ Rules worth knowing:
   is reported as both a phone_tail and an amount: the form that asked
   decides which slot it fills.
 * accident_time – see ``bot.nlu.times`` for the defaults (昨晚 → 21:00 …).
-* Spans never overlap: IDs beat times, times beat phone tails, and those
-  beat amounts ("10点" is a time, "尾号2000" a phone tail).
+* location – a place phrase is a name of one or more words ending in a place
+  word (路, 街, 桥, 大道, 高速, 高架, 路口, 停车场, 车库, 小区, 方向, 附近, 楼下 …).
+  Its name stops at punctuation and at words that never sit inside a place
+  name (被, 了, 的, 我, 这/那/哪, verbs like 撞/追/停, measure words like 个/辆),
+  so "在世纪大道变道" ends at 世纪大道; of the phrases that qualify the longest
+  wins ("在中山北路和长寿路路口"). It is the accident's place when it directly
+  follows 在/于/到/位于 or a place word (地点/地址/位置/地方, also with 是/在/改成/:
+  after it: "地点改成人民广场"), or when it fills its clause after at most 是/
+  不是/就是 ("不是延安路，是延安西路", a bare "小区地下车库"). A place word with
+  no name is too vague to report: "在路口", "停在路边", "在高速上", "在这个
+  路口" give no location. 在 inside 现在/正在/在线 … and 于 inside 关于/由于/属于
+  … introduce nothing; "我在开车", "在吗", "交强险在哪里买" name no place.
+  Repair shops and 4S stores (店/厂) are not accident places. The value is the
+  span's normalised text ("人民廣場" → "人民广场").
+* Spans never overlap: IDs beat times, times beat phone tails, those beat
+  amounts ("10点" is a time, "尾号2000" a phone tail), and every other entity
+  beats a location.
 """
 
 from __future__ import annotations
@@ -78,11 +95,14 @@ PHONE_TAIL = "phone_tail"
 POLICY_NUMBER = "policy_number"
 REPORT_NUMBER = "report_number"
 ACCIDENT_TIME = "accident_time"
+LOCATION = "location"
+# The types StructuredEntityExtractor offers as ``dimensions``. ``extract`` also
+# finds LOCATION; the component passes it on once it is listed here.
 ENTITY_TYPES = (PLATE, AMOUNT, PHONE_TAIL, POLICY_NUMBER, REPORT_NUMBER, ACCIDENT_TIME)
 THIRD_PARTY = "third_party"
 
 # When spans of different entities overlap, the earlier one in this list wins.
-_PRIORITY = (REPORT_NUMBER, POLICY_NUMBER, PLATE, ACCIDENT_TIME, PHONE_TAIL, AMOUNT)
+_PRIORITY = (REPORT_NUMBER, POLICY_NUMBER, PLATE, ACCIDENT_TIME, PHONE_TAIL, AMOUNT, LOCATION)
 
 Value = str | int | float
 
@@ -174,6 +194,41 @@ _PHONE_CUES = _wordlist(
     "电话号码 号码 联系电话"
 )
 
+# A place phrase ends in one of these; most need a name before them.
+_PLACE_HEADS = _wordlist(
+    "路 街 巷 弄 桥 环 站 村 镇 县 市 区 大道 大街 公路 马路 国道 省道 高速 高速公路 "
+    "高架 高架桥 立交 立交桥 大桥 隧道 环线 环路 环岛 辅路 主路 匝道 路段 路边 路口 "
+    "十字路口 丁字路口 交叉口 出口 入口 广场 商场 市场 超市 机场 车站 火车站 地铁站 "
+    "加油站 收费站 服务区 开发区 停车场 地下停车场 停车库 车库 地库 地下车库 小区 "
+    "大厦 医院 学校 公园 门口 楼下 附近 旁边 方向"
+)
+_PLACE_INTRODUCERS = _wordlist("在 于 到 位于")
+_PLACE_CUES = _wordlist("地点 地址 位置 地方")
+_PLACE_CUE_LINKS = _wordlist("是 在 为 改成 改为 换成 应该是 :")
+# Around a place that fills its clause: "是延安西路", "在人民路上".
+_PLACE_LEADS = _wordlist("是 不是 就是 应该是 改成 改为 换成")
+_PLACE_TRAILS = _wordlist("上 里 这边 那边 这里 那里 吧 啊 呀 呢 嘛")
+# Words with 在/于 inside that introduce no place ("现在", "关于").
+_NOT_INTRODUCERS = _wordlist(
+    "现在 正在 存在 实在 好在 在于 所在 在乎 自在 在线 关于 对于 由于 属于 等于 终于 至于 用于 基于"
+)
+# Words that never sit inside a place name, so a name stops before them.
+_NOT_IN_PLACE_NAMES = set(
+    _PLACE_INTRODUCERS
+    + _PLACE_CUES
+    + _PLACE_LEADS
+    + _NOT_INTRODUCERS
+    + _OWN_PRONOUNS
+    + _wordlist(
+        "你 您 他 她 它 他们 她们 咱 咱们 这 那 哪 谁 啥 什么 怎么 多少 "
+        "了 着 过 吗 呢 吧 啊 呀 哦 嘛 的 得 "
+        "被 把 让 给 跟 从 往 朝 离 比 为 因为 所以 但是 然后 后来 时 时候 之后 "
+        "撞 追 蹭 刮 剐 碰 擦 停 开 倒 变 转 拐 掉 等 走 跑 看 打 说 讲 问 找 去 来 回 堵 "
+        "修 报 要 想 能 会 可以 请 帮 叫 发生 出事 上班 下班 回家 放学 出门 "
+        "个 条 辆 只 台 部 次 位 座 不 没 也 都 就 还 又 再 才 很 太 刚"
+    )
+)
+
 # Lexicon words become single tokens. Besides the pattern vocabulary it lists
 # words that would otherwise be misread: 其他 (not 他).
 _LEXICON = sorted(
@@ -191,6 +246,11 @@ _LEXICON = sorted(
         *_OWN_PARTY,
         *_OWN_PRONOUNS,
         *_PHONE_CUES,
+        *_PLACE_HEADS,
+        *_PLACE_INTRODUCERS,
+        *_NOT_IN_PLACE_NAMES,
+        *_PLACE_CUE_LINKS,
+        *_PLACE_TRAILS,
         "其他",
         "其它",
     }
@@ -219,9 +279,28 @@ _POLICY = regex_token("(?i:[A-Z]{2,4}[0-9]{16,20})")
 # ("手机最后四位数是0001", "尾号应该是0001").
 _FILLER_WORD = regex_token(r"[^0-9\s,.;:!?。，；：！？]+")
 
+
+def _place_name_word(op: str | None = None) -> TokenPattern:
+    """A word of a place name: Chinese, letters or digits (G60, 3号线), no stop word."""
+    predicates = {"REGEX": r"^[\u4e00-\u9fffa-z0-9]+$", "NOT_IN": sorted(_NOT_IN_PLACE_NAMES)}
+    return {"LOWER": predicates, **({"OP": op} if op else {})}
+
+
+# What may come right before a place name: 在, 地点, 是 … or punctuation. The
+# patterns start there (or at the start of the message), not at every word,
+# which keeps matching fast.
+_NO_WORD = r"\W+"
+_PLACE_OPENERS = {*_PLACE_INTRODUCERS, *_PLACE_CUES, *_PLACE_CUE_LINKS, *_PLACE_LEADS}
+_PLACE_OPENER = "|".join([*map(re.escape, sorted(_PLACE_OPENERS)), _NO_WORD])
+_RE_PLACE_OPENER = re.compile(rf"^(?:{_PLACE_OPENER})$")
+
+# The match key of the words after which a place may start (see _names_the_place).
+_PLACE_INTRO = "place_intro"
+
 # Match keys say which entity a pattern finds and which token of the match
-# holds it: "@first"/"@last" for one token, nothing for the whole match.
-# Keys without an entity name mark context words.
+# holds it: "@first"/"@last" for one token, "@place" for the match without
+# the words that open it, nothing for the whole match. Keys without an entity
+# name mark context words.
 _PATTERNS: dict[str, list[list[TokenPattern]]] = {
     REPORT_NUMBER: [[regex_token("(?i:BA[0-9]{14})")]],
     POLICY_NUMBER: [[_POLICY]],
@@ -248,6 +327,26 @@ _PATTERNS: dict[str, list[list[TokenPattern]]] = {
         [word_token(_MONEY_PREFIXES), _AR],
         [word_token(_MONEY_CUES), word_token(_CUE_FILLERS, "*"), _AR],
         [word_token(_OTHER_PARTY + _OWN_PARTY), {"ORTH": "的", "OP": "?"}, _AR],
+    ],
+    # A place phrase, up to twelve words of name and a place word; see
+    # _names_the_place for when it is the accident's place.
+    f"{LOCATION}@place": [
+        [
+            regex_token(_PLACE_OPENER),
+            regex_token(_PLACE_OPENER, "?"),
+            _place_name_word("{1,12}"),
+            word_token(_PLACE_HEADS),
+        ],
+        [
+            {"IS_SENT_START": True, **_place_name_word()},
+            _place_name_word("{0,11}"),
+            word_token(_PLACE_HEADS),
+        ],
+    ],
+    # A place may start right after these.
+    _PLACE_INTRO: [
+        [word_token(_PLACE_INTRODUCERS)],
+        [word_token(_PLACE_CUES), word_token(_PLACE_CUE_LINKS, "?")],
     ],
     "other_party": [[word_token(_OTHER_PARTY)]],
     "own_party": [[word_token(_OWN_PARTY)]],
@@ -336,6 +435,11 @@ class _Context:
     mentions_money: bool
     content_before: list[int]  # words (not punctuation or space) before each token, and in all
     content_per_clause: dict[int, int]
+    place_starts: set[int]  # tokens right after 在/于/到 or 地点(是)
+
+    def is_boundary(self, index: int) -> bool:
+        """Punctuation, space, symbols, or outside the message."""
+        return not 0 <= index < len(self.doc) or re.fullmatch(_NO_WORD, self.doc[index].text)
 
     def text_at(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
@@ -348,7 +452,7 @@ class _Context:
         return self.content_per_clause[self.clauses[index]] == 1
 
 
-def _context(doc: Doc, now: datetime, marks: dict[int, str]) -> _Context:
+def _context(doc: Doc, now: datetime, marks: dict[int, str], place_starts: set[int]) -> _Context:
     clauses, clause = [], 0
     content_before, words = [0], 0
     content_per_clause: dict[int, int] = {}
@@ -368,6 +472,7 @@ def _context(doc: Doc, now: datetime, marks: dict[int, str]) -> _Context:
         mentions_money="money_cue" in marks.values(),
         content_before=content_before,
         content_per_clause=content_per_clause,
+        place_starts=place_starts,
     )
 
 
@@ -389,6 +494,17 @@ def _amount(ctx: _Context, index: int) -> int | float | None:
     ):
         return None
     return value
+
+
+def _names_the_place(ctx: _Context, start: int, end: int) -> bool:
+    """Whether the place phrase ``doc[start:end]`` says where the accident happened."""
+    if start in ctx.place_starts:
+        return True
+    while ctx.text_at(start - 1) in _PLACE_LEADS:
+        start -= 1
+    while ctx.text_at(end) in _PLACE_TRAILS:
+        end += 1
+    return ctx.is_boundary(start - 1) and ctx.is_boundary(end)
 
 
 def _role(ctx: _Context, index: int, amount_starts: set[int]) -> str | None:
@@ -431,6 +547,8 @@ def _candidate(ctx: _Context, entity: str, start: int, end: int) -> _Candidate:
         moment = times.resolve(text, ctx.now)
         if moment and times.accepted(text, ctx.text_at(end), ctx.is_whole_message(start, end)):
             value = moment.isoformat(timespec="seconds")
+    elif entity == LOCATION:
+        value = text
     else:
         value = _amount(ctx, start)
         if ctx.text_at(end) in MONEY_UNITS:  # the span includes an attached currency word
@@ -441,15 +559,23 @@ def _candidate(ctx: _Context, entity: str, start: int, end: int) -> _Candidate:
 def _candidates(doc: Doc, now: datetime) -> list[_Candidate]:
     matches = _extractor().matches(doc)
     marks = {span.start: key for key, span in matches if key in _CONTEXT_KEYS}
-    ctx = _context(doc, now, marks)
+    place_starts = {span.end for key, span in matches if key == _PLACE_INTRO}
+    ctx = _context(doc, now, marks, place_starts)
     found = []
     for key, span in matches:
         entity, _, position = key.partition("@")
-        if key in _CONTEXT_KEYS:
+        if key in _CONTEXT_KEYS or key == _PLACE_INTRO:
             continue
         if position == "alone" and not (ctx.mentions_money and ctx.is_whole_clause(span.start)):
             continue
-        if position:
+        if position == "place":
+            start = span.start
+            while _RE_PLACE_OPENER.match(doc[start].text):
+                start += 1
+            # Places that are not the accident's must not crowd out one that is.
+            if _names_the_place(ctx, start, span.end):
+                found.append(_candidate(ctx, entity, start, span.end))
+        elif position:
             index = span.end - 1 if position == "last" else span.start
             found.append(_candidate(ctx, entity, index, index + 1))
         else:
