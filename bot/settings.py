@@ -4,6 +4,7 @@
 |------------------|--------------------------------------|----------------------------------|
 | `CLAIMS_DB_URL`  | `sqlite:///<repo>/var/claims.db`     | SQLAlchemy URL of the claims DB  |
 | `BOT_TIMEZONE`   | `Asia/Shanghai`                      | zone for dates customers see     |
+| `PHOTO_DIR`      | `<repo>/var/photos`                  | accident photos (no web root)    |
 
 PostgreSQL URLs take the form `postgresql+psycopg2://user:password@host:port/dbname`.
 """
@@ -25,6 +26,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 class Settings:
     claims_db_url: str
     timezone_name: str
+    photo_dir: Path
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -37,4 +39,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         claims_db_url=env.get("CLAIMS_DB_URL") or DEFAULT_DB_URL,
         timezone_name=env.get("BOT_TIMEZONE") or DEFAULT_TIMEZONE,
+        photo_dir=Path(env.get("PHOTO_DIR") or REPO_ROOT / "var" / "photos"),
     )

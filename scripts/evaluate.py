@@ -89,8 +89,13 @@ def write_report(figures: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--config", default="config.yml", help="pipeline to evaluate")
+    parser.add_argument("--reuse-split", action="store_true",
+                        help="keep results/split from the last run (compare pipelines)")
     args = parser.parse_args()
-    train_file, test_file = split_data()
+    if args.reuse_split:
+        train_file, test_file = SPLIT / "train.yml", SPLIT / "test.yml"
+    else:
+        train_file, test_file = split_data()
     model_dir = RESULTS / "model"
     shutil.rmtree(model_dir, ignore_errors=True)
     started = time.monotonic()

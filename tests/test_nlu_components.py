@@ -152,15 +152,15 @@ def test_an_entity_another_extractor_found_is_not_duplicated_but_gets_our_value(
 
 
 def test_other_extractors_entities_of_other_types_are_kept(extractor):
-    location = {
-        "entity": "location",
-        "start": 1,
-        "end": 4,
-        "value": "延安路",
+    colour = {
+        "entity": "colour",
+        "start": 0,
+        "end": 2,
+        "value": "白色",
         "extractor": "DIETClassifier",
     }
-    (processed,) = extractor.process([message("在延安路追尾了", entities=[location])])
-    assert processed.get(ENTITIES) == [location]
+    (processed,) = extractor.process([message("白色的车追尾了", entities=[colour])])
+    assert processed.get(ENTITIES) == [colour]
 
 
 def test_processing_a_message_twice_adds_nothing_new(extractor):
@@ -177,8 +177,8 @@ def test_extractor_can_be_limited_to_some_entity_types(storage, context):
 
 
 def test_extractor_refuses_entity_types_it_does_not_know(storage, context):
-    with pytest.raises(InvalidConfigException, match="location"):
-        make_extractor(storage, context, dimensions=["plate", "location"])
+    with pytest.raises(InvalidConfigException, match="weather"):
+        make_extractor(storage, context, dimensions=["plate", "weather"])
 
 
 @pytest.mark.parametrize(

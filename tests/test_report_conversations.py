@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 from sqlalchemy import func, select
 
@@ -33,6 +34,17 @@ SMALL_SINGLE_VEHICLE = {
     "utter_ask_insured_reporting": "是我本人在报案",
     "utter_ask_description": "倒车时蹭到了柱子",
 }
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
+
+
+def upload(customer, data: bytes) -> requests.Response:
+    return requests.post(
+        customer.url.replace("/rest/webhook", "/photos/upload"),
+        data={"sender": customer.sender}, files={"photo": ("photo.jpg", data)}, timeout=60,
+    )
 
 
 def first_text(name: str) -> str:
@@ -74,7 +86,9 @@ def reports_of(session, plate_owner_name: str) -> list[Report]:
     return list(session.execute(query).scalars())
 
 
-def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene(customer, claims_db):
+def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene_and_upload_photos(
+    customer, claims_db
+):
     outcome = report(customer, "沪A12345", "0001")
     assert outcome[0].startswith(template_prefix("utter_report_filed"))
     assert first_text("utter_fast_track_eligible") in outcome
@@ -86,18 +100,23 @@ def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene(customer, claim
     assert filed.two_vehicle is False and filed.anyone_injured is False
     assert filed.location == "人民广场附近的停车场"
     assert filed.report_number in outcome[0]
-
-
-def test_zhang_wei_chooses_credit_and_it_is_stored(customer, claims_db):
-    report(customer, "沪A12345", "0001", answers={"utter_ask_own_loss": "800"})
-    replies = customer.say("我选授信")
-    assert replies and replies[0].startswith(template_prefix("utter_mode_chosen"))
-    newest = max(reports_of(claims_db, "张伟"), key=lambda r: r.id)
-    # A second claim this period is no longer on the fast track, so 授信 applies
-    # to the newest report that is: the first one.
-    eligible = [r for r in reports_of(claims_db, "张伟") if r.fast_track_outcome == "eligible"]
-    assert newest.fast_track_outcome == "wait_for_surveyor"
-    assert eligible and eligible[0].settlement_mode in ("授权", "授信")
+    # Photos for this report: the bot counts them in the conversation.
+    first = upload(customer, JPEG)
+    second = upload(customer, PNG)
+    assert first.status_code == 200 and second.status_code == 200
+    assert second.json()["messages"][0].startswith("已收到 2/3 张照片")
+    refused = upload(customer, b"%PDF-1.7 this is not a photo")
+    assert refused.status_code == 415
+    assert refused.json()["message"] == first_text("utter_photo_wrong_type")
+    claims_db.expire_all()
+    assert len(filed.photos) == 2
+    # The customer picks 授信 instead of the default 授权; it is stored on the report.
+    assert filed.settlement_mode == "授权"
+    chosen = customer.say("我选授信")
+    assert chosen == [first_text("utter_mode_chosen").format(mode="授信",
+                                                               report_number=filed.report_number)]
+    claims_db.expire_all()
+    assert filed.settlement_mode == "授信"
 
 
 @pytest.mark.parametrize(

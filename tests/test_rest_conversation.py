@@ -95,7 +95,7 @@ def test_malformed_requests_get_400_not_500(bot_stack, body):
         headers={"Content-Type": "application/json"}, timeout=30,
     )
     assert response.status_code == 400
-    assert "请求格式不正确" in response.text
+    assert "请求格式不正确" in response.json()["message"]
 
 
 def test_socketio_channel_answers_in_chinese(bot_stack):

@@ -30,8 +30,9 @@ def test_first_miss_asks_to_rephrase():
     assert reply_for_unclear("嗯那个啥来着", 1) == "rephrase"
 
 
-def test_second_miss_in_a_row_offers_a_human():
-    assert reply_for_unclear("嗯那个啥来着", 2) == "offer_human"
+@pytest.mark.parametrize("text", ["嗯那个啥来着", "hello?", "😀", "我" * 500])
+def test_second_miss_in_a_row_offers_a_human_whatever_the_message(text):
+    assert reply_for_unclear(text, 2) == "offer_human"
 
 
 def _user(intent: str) -> dict:

@@ -10,10 +10,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
-from bot.actions.database import claims_session
 from bot.actions.messages import customer_message, entity_value
 from bot.db import repository
 from bot.db.models import Photo
+from bot.db.session import claims_session
 from bot.dialogue.account_text import (
     cover_lines,
     history_lines,
@@ -23,8 +23,9 @@ from bot.dialogue.account_text import (
     status_text,
 )
 from bot.dialogue.report_facts import clean_free_text
+from bot.photo_store import progress, report_for_conversation
 from bot.rules.fast_track import SettlementMode
-from bot.rules.photos import CHECKLIST
+from bot.rules.photos import CHECKLIST, missing_items
 from bot.settings import load_settings
 
 
@@ -226,3 +227,32 @@ def _label(code: str) -> str:
     return next(item.label for item in CHECKLIST if item.code == code)
 
 
+
+
+class ActionPhotoProgress(Action):
+    """How many checklist photos the conversation's report has, and what is missing."""
+
+    def name(self) -> str:
+        return "action_photo_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        with claims_session() as session:
+            report = report_for_conversation(session, tracker.sender_id)
+            if report is None:
+                dispatcher.utter_message(response="utter_photo_no_report")
+                return []
+            count = progress(session, report)
+            tagged = {p.checklist_item for p in report.photos if p.checklist_item}
+            missing = missing_items(tagged, report.two_vehicle)
+        done = count.received >= count.expected and not missing
+        dispatcher.utter_message(
+            response="utter_photo_progress", received=count.received, expected=count.expected,
+            report_number=count.report_number,
+        )
+        if done:
+            dispatcher.utter_message(response="utter_photo_progress_done")
+        else:
+            dispatcher.utter_message(response="utter_photo_progress_more",
+                                     missing="、".join(item.label for item in missing))
+        return []

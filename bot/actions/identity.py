@@ -11,13 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.database import claims_session
-from bot.actions.messages import entity_value
+from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
 from bot.db import repository
+from bot.db.session import claims_session
+from bot.dialogue.report_facts import NOT_AN_ANSWER
 from bot.rules.identity import parse_identifier, record_attempt
 
 PHONE_TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+HINTS = {"identity_key": "utter_identity_unknown_key", "phone_tail": "utter_phone_tail_hint"}
 
 
 class ValidateIdentityForm(FormValidationAction):
@@ -30,6 +32,8 @@ class ValidateIdentityForm(FormValidationAction):
         return domain_slots
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        if customer_message(tracker).intent in NOT_AN_ANSWER:
+            return []  # an FAQ, a cancel…: their rules answer, then the form resumes
         events = []
         identifier = entity_value(tracker, "plate") or entity_value(tracker, "policy_number")
         if identifier:
@@ -40,6 +44,12 @@ class ValidateIdentityForm(FormValidationAction):
             tail = match.group(1) if match else None
         if tail:
             events.append(SlotSet("phone_tail", str(tail)))
+        if not events:
+            # Nothing usable: say what is expected and keep the form asking.
+            hint = HINTS.get(tracker.get_slot("requested_slot"))
+            if hint:
+                dispatcher.utter_message(response=hint)
+            events.append(SlotSet("identity_attempts", tracker.get_slot("identity_attempts") or 0))
         return events
 
     async def get_validation_events(self, dispatcher, tracker, domain) -> list[EventType]:
@@ -106,6 +116,8 @@ class ActionStartRequest(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         request = REQUEST_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
+        if request is None and entity_value(tracker, "report_number"):
+            request = "claim_status"  # "BA2026…" on its own asks about that claim
         events: list[EventType] = []
         if request == "report":
             events += start_report_events(dispatcher, tracker)
@@ -113,6 +125,8 @@ class ActionStartRequest(Action):
             dispatcher.utter_message(response="utter_identity_locked")
             return events
         if tracker.get_slot("identity_verified"):
+            if request is None:
+                dispatcher.utter_message(response="utter_how_can_i_help")
             return events + next_step_for(request)
         return events + [SlotSet("pending_request", request), FollowupAction("identity_form")]
 

@@ -13,8 +13,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions.database import claims_session
 from bot.actions.messages import customer_message
+from bot.db.session import claims_session
 from bot.dialogue.report_facts import NOT_AN_ANSWER, facts_from_message
 from bot.dialogue.report_summary import reasons_text, summary_fields
 from bot.reporting import FiledReport, ReportFacts, file_report

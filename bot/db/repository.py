@@ -361,8 +361,7 @@ def add_photo(
     # Touching the report first takes its row lock (the database lock on SQLite),
     # so two uploads at once cannot both see 19 photos and make it 21.
     session.execute(update(Report).where(Report.id == report.id).values(updated_at=utcnow()))
-    count_query = select(func.count(Photo.id)).where(Photo.report_id == report.id)
-    if session.execute(count_query).scalar_one() >= MAX_PHOTOS_PER_REPORT:
+    if photo_count(session, report) >= MAX_PHOTOS_PER_REPORT:
         raise PhotoLimitReached(report.report_number)
     photo = Photo(
         report_id=report.id,
@@ -374,6 +373,11 @@ def add_photo(
     session.add(photo)
     session.flush()
     return photo
+
+
+def photo_count(session: Session, report: Report) -> int:
+    query = select(func.count(Photo.id)).where(Photo.report_id == report.id)
+    return session.execute(query).scalar_one()
 
 
 def tag_photo(session: Session, report: Report, photo_id: int, checklist_item: str) -> Photo | None:

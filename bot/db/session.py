@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from functools import partial
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import load_settings
 
 # Seconds a SQLite writer waits for another writer before giving up ("database is locked").
 SQLITE_BUSY_TIMEOUT = 30
@@ -49,3 +53,22 @@ def make_engine(url: str) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker:
     """Sessions in 2.0 style; objects stay readable after commit (the bot reads them back)."""
     return sessionmaker(engine, class_=Session, future=True, expire_on_commit=False)
+
+
+@cache
+def _configured_sessions() -> sessionmaker:
+    return make_session_factory(make_engine(load_settings().claims_db_url))
+
+
+@contextmanager
+def claims_session() -> Iterator[Session]:
+    """A session on the configured claims database: commit on success, roll back on error."""
+    session = _configured_sessions()()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -19,11 +19,14 @@ ANSWERS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_an
 
 # Intents whose messages may carry report facts. Questions (faq), requests
 # for a person etc. never fill a slot: "有人受伤怎么办" is not an injury report.
-FACT_INTENTS = {"report_accident", "inform", "correct", "affirm", "deny", "report_injury"}
+FACT_INTENTS = {"report_accident", "inform", "correct", "affirm", "deny", "report_injury",
+                "nlu_fallback"}
+# Intents whose message may be a plain yes or no to the question asked.
+YES_NO_INTENTS = {"affirm", "deny", "inform", "nlu_fallback"}
 # Free-text answers (place, description) are taken from any message except these.
 NOT_AN_ANSWER = {
     "faq", "off_topic", "request_human", "cancel", "greet", "goodbye", "thank",
-    "bot_challenge", "complain", "check_claim_status", "ask_my_policy",
+    "bot_challenge", "complain", "check_claim_status", "ask_my_policy", "photo_uploaded",
 }
 FREE_TEXT_SLOTS = ("accident_location", "description")
 # Slots whose answer is a number or a time: read even when the intent is unclear.
@@ -87,7 +90,8 @@ def _amounts(message: CustomerMessage, requested: str | None) -> dict[str, float
     return facts
 
 
-def _booleans(message: CustomerMessage, requested: str | None) -> dict[str, bool]:
+def _booleans(message: CustomerMessage, requested: str | None,
+              other_facts: bool) -> dict[str, bool]:
     text = message.text
     facts = {}
     for slot in ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving"):
@@ -99,7 +103,9 @@ def _booleans(message: CustomerMessage, requested: str | None) -> dict[str, bool
         facts["insured_reporting"] = not someone_else
     if message.intent == "report_injury":
         facts["anyone_injured"] = True
-    if requested in BOOLEAN_SLOTS and requested not in facts:
+    # "不对，损失是四千" is a correction, not a "no" to the question asked.
+    plain_answer = not facts and not other_facts and message.intent in YES_NO_INTENTS
+    if requested in BOOLEAN_SLOTS and plain_answer:
         answer = _yes_no(message)
         if answer is not None:
             facts[requested] = answer
@@ -123,7 +129,7 @@ def _structured_facts(message: CustomerMessage, requested: str | None) -> dict[s
     if places:
         facts["accident_location"] = clean_free_text(str(places[-1]))
     facts.update(_amounts(message, requested))
-    facts.update(_booleans(message, requested))
+    facts.update(_booleans(message, requested, other_facts=bool(facts)))
     return facts
 
 

@@ -24,6 +24,8 @@ def reply_for_unclear(text: str | None, consecutive_misses: int) -> str:
     stripped = (text or "").strip()
     if not stripped:
         return "empty"
+    if consecutive_misses >= MISSES_BEFORE_HUMAN:
+        return "offer_human"
     if len(stripped) > LONG_MESSAGE_CHARS:
         return "too_long"
     if not CJK.search(stripped):
@@ -31,8 +33,6 @@ def reply_for_unclear(text: str | None, consecutive_misses: int) -> str:
             return "not_chinese"
         if not any(ch.isalnum() for ch in stripped):
             return "no_words"
-    if consecutive_misses >= MISSES_BEFORE_HUMAN:
-        return "offer_human"
     return "rephrase"
 
 

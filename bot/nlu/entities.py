@@ -96,9 +96,8 @@ POLICY_NUMBER = "policy_number"
 REPORT_NUMBER = "report_number"
 ACCIDENT_TIME = "accident_time"
 LOCATION = "location"
-# The types StructuredEntityExtractor offers as ``dimensions``. ``extract`` also
-# finds LOCATION; the component passes it on once it is listed here.
-ENTITY_TYPES = (PLATE, AMOUNT, PHONE_TAIL, POLICY_NUMBER, REPORT_NUMBER, ACCIDENT_TIME)
+# The types StructuredEntityExtractor offers as ``dimensions``.
+ENTITY_TYPES = (PLATE, AMOUNT, PHONE_TAIL, POLICY_NUMBER, REPORT_NUMBER, ACCIDENT_TIME, LOCATION)
 THIRD_PARTY = "third_party"
 
 # When spans of different entities overlap, the earlier one in this list wins.
@@ -439,7 +438,8 @@ class _Context:
 
     def is_boundary(self, index: int) -> bool:
         """Punctuation, space, symbols, or outside the message."""
-        return not 0 <= index < len(self.doc) or re.fullmatch(_NO_WORD, self.doc[index].text)
+        inside = 0 <= index < len(self.doc)
+        return not inside or re.fullmatch(_NO_WORD, self.doc[index].text) is not None
 
     def text_at(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""

@@ -92,3 +92,13 @@ def test_confirming_the_summary():
 )
 def test_customer_words_are_stored_without_markup(raw, clean):
     assert clean_free_text(raw) == clean
+
+
+def test_a_correction_is_not_a_no_to_the_question_asked():
+    correction = message("不对，损失是四千", intent="correct", amount=4000)
+    assert facts_from_message(correction, "two_vehicle") == {"own_loss": 4000}
+
+
+def test_an_unclear_message_can_still_answer_the_question_asked():
+    unclear = message("只有我一辆车", intent="nlu_fallback")
+    assert facts_from_message(unclear, "two_vehicle") == {"two_vehicle": False}

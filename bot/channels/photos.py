@@ -1,0 +1,72 @@
+"""Photo upload for an open accident report: POST /webhooks/photos/upload.
+
+multipart/form-data with ``sender`` (the conversation id the customer chats
+with) and ``photo`` (the file). The photo is checked and stored by
+``bot.photo_store``; the conversation then hears ``/photo_uploaded`` so the
+bot reports progress ("已收到 3/5 张") in the chat itself, and the HTTP answer
+carries the same messages. Refusals answer 4xx with a Chinese message.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.db.session import claims_session
+from bot.photo_store import PhotoRejected, store_photo
+from bot.settings import load_settings
+from bot.texts import response_text
+
+STATUS_FOR = {
+    "utter_photo_too_large": 413,
+    "utter_photo_wrong_type": 415,
+    "utter_photo_no_report": 409,
+    "utter_photo_limit": 409,
+}
+
+
+class PhotoUploadInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "photos"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        photos = Blueprint("photo_upload", __name__)
+
+        @photos.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @photos.route("/upload", methods=["POST"])
+        async def upload(request: Request) -> response.HTTPResponse:
+            sender = (request.form or {}).get("sender")
+            photo = (request.files or {}).get("photo")
+            if not sender or photo is None:
+                return _refusal("utter_photo_bad_request", 400)
+            try:
+                with claims_session() as session:
+                    progress = store_photo(session, load_settings().photo_dir, sender,
+                                           photo.body)
+            except PhotoRejected as rejected:
+                return _refusal(rejected.reason, STATUS_FOR.get(rejected.reason, 400))
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage("/photo_uploaded", collector, sender, input_channel=self.name())
+            )
+            return response.json({
+                "ok": True,
+                "report_number": progress.report_number,
+                "received": progress.received,
+                "expected": progress.expected,
+                "messages": [m.get("text") for m in collector.messages if m.get("text")],
+            })
+
+        return photos
+
+
+def _refusal(reason: str, status: int) -> response.HTTPResponse:
+    return response.json({"ok": False, "message": response_text(reason)}, status=status)
