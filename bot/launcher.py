@@ -60,7 +60,7 @@ def _wait_until(check, what: str, stack: Stack, timeout: float) -> None:
                 return
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(1)
     stack.stop()
     raise RuntimeError(f"{what} did not become ready within {timeout:.0f} s")
 

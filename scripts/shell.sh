@@ -2,11 +2,10 @@
 # make shell: chat in the terminal (starts its own action server in the background).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup-venv.sh
+model=$(scripts/prepare.sh)
 source scripts/env.sh
-model=$(python scripts/train_if_needed.py)
-python -m bot.db.seed
 port=${ACTION_PORT:-5055}
+mkdir -p var/log
 python -m rasa_sdk --actions bot.actions --port "$port" > var/log/actions-shell.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null' EXIT

@@ -32,12 +32,16 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import entities
+from bot.nlu.intent_guard import guarded_intent
 from bot.nlu.normalize import normalize_with_offsets, remap_span
 
 logger = logging.getLogger(__name__)
@@ -217,3 +221,33 @@ def _overlapping(found: list[dict[str, Any]], entity: entities.Entity) -> dict[s
         ):
             return other
     return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class IntentGuard(GraphComponent):
+    """Overrides the intent where the message's make-up decides it (``bot.nlu.intent_guard``).
+
+    Last in the pipeline, after the FallbackClassifier.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentGuard:
+        """Creates the component (it has no state and no configuration)."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Replaces the intent of messages whose make-up decides it."""
+        for message in messages:
+            found = {entity[ENTITY_ATTRIBUTE_TYPE] for entity in message.get(ENTITIES, [])}
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            replacement = guarded_intent(message.get(TEXT) or "", current, found)
+            if replacement:
+                message.set(INTENT, {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0},
+                            add_to_output=True)
+        return messages
