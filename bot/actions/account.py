@@ -45,60 +45,44 @@ def _own_report(session, tracker: Tracker, customer_id: int):  # noqa: ANN001, A
     return repository.latest_report(session, customer_id)
 
 
-class ActionClaimStatus(Action):
-    def name(self) -> str:
-        return "action_claim_status"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        customer_id = _customer_id(tracker)
-        if customer_id is None:
-            return []
-        tz = load_settings().timezone
-        asked = entity_value(tracker, "report_number")
-        with claims_session() as session:
+def tell_claim_status(dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int) -> None:
+    """The named report's status (else the latest), only if it is this customer's."""
+    tz = load_settings().timezone
+    asked = entity_value(tracker, "report_number")
+    with claims_session() as session:
+        if asked:
+            report = repository.report_for_customer(session, str(asked), customer_id)
+        else:
+            report = repository.latest_report(session, customer_id)
+        if report is None:
             if asked:
-                report = repository.report_for_customer(session, str(asked), customer_id)
+                dispatcher.utter_message(response="utter_claim_not_found",
+                                         report_number=str(asked).upper())
             else:
-                report = repository.latest_report(session, customer_id)
-            if report is None:
-                if asked:
-                    dispatcher.utter_message(response="utter_claim_not_found",
-                                             report_number=str(asked).upper())
-                else:
-                    dispatcher.utter_message(response="utter_no_claims")
-                return []
-            dispatcher.utter_message(
-                response="utter_claim_status", report_number=report.report_number,
-                accident_date=local_date(report.accident_at, tz),
-                status=status_text(report.status), history=history_lines(report, tz),
-            )
-            if report.declined_reason:
-                dispatcher.utter_message(response="utter_claim_declined_reason",
-                                         reason=report.declined_reason)
-        return []
+                dispatcher.utter_message(response="utter_no_claims")
+            return
+        dispatcher.utter_message(
+            response="utter_claim_status", report_number=report.report_number,
+            accident_date=local_date(report.accident_at, tz),
+            status=status_text(report.status), history=history_lines(report, tz),
+        )
+        if report.declined_reason:
+            dispatcher.utter_message(response="utter_claim_declined_reason",
+                                     reason=report.declined_reason)
 
 
-class ActionMyPolicy(Action):
-    def name(self) -> str:
-        return "action_my_policy"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        customer_id = _customer_id(tracker)
-        if customer_id is None:
-            return []
-        with claims_session() as session:
-            policy = repository.active_policy(session, customer_id, date.today())
-            if policy is None:
-                dispatcher.utter_message(response="utter_no_active_policy")
-                return []
-            dispatcher.utter_message(
-                response="utter_my_policy", policy_number=policy.policy_number,
-                plate=policy.vehicle.plate, start=f"{policy.period_start:%Y-%m-%d}",
-                end=f"{policy.period_end:%Y-%m-%d}", cover=cover_lines(policy),
-            )
-        return []
+def tell_my_policy(dispatcher: CollectingDispatcher, customer_id: int) -> None:
+    """The cover of the customer's policy in force today, from the database."""
+    with claims_session() as session:
+        policy = repository.active_policy(session, customer_id, date.today())
+        if policy is None:
+            dispatcher.utter_message(response="utter_no_active_policy")
+            return
+        dispatcher.utter_message(
+            response="utter_my_policy", policy_number=policy.policy_number,
+            plate=policy.vehicle.plate, start=f"{policy.period_start:%Y-%m-%d}",
+            end=f"{policy.period_end:%Y-%m-%d}", cover=cover_lines(policy),
+        )
 
 
 class ActionChooseSettlementMode(Action):

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.actions.account import tell_claim_status, tell_my_policy
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
 from bot.db import repository
@@ -100,11 +101,20 @@ REQUEST_BY_INTENT = {
 }
 
 
-def next_step_for(request: str | None) -> list[EventType]:
-    """What to run once the customer is verified, for what they asked."""
-    action = {"report": "report_form", "claim_status": "action_claim_status",
-              "my_policy": "action_my_policy"}.get(request or "")
-    return [FollowupAction(action)] if action else []
+def carry_out(request: str | None, dispatcher: CollectingDispatcher,
+              tracker: Tracker) -> list[EventType]:
+    """Do what a verified customer asked for. Answers are given right here, so the
+    turn ends with this action; only the report form needs to be started."""
+    customer_id = int(tracker.get_slot("customer_id"))
+    if request == "report":
+        return [FollowupAction("report_form")]
+    if request == "claim_status":
+        tell_claim_status(dispatcher, tracker, customer_id)
+    elif request == "my_policy":
+        tell_my_policy(dispatcher, customer_id)
+    else:
+        dispatcher.utter_message(response="utter_how_can_i_help")
+    return []
 
 
 class ActionStartRequest(Action):
@@ -125,9 +135,7 @@ class ActionStartRequest(Action):
             dispatcher.utter_message(response="utter_identity_locked")
             return events
         if tracker.get_slot("identity_verified"):
-            if request is None:
-                dispatcher.utter_message(response="utter_how_can_i_help")
-            return events + next_step_for(request)
+            return events + carry_out(request, dispatcher, tracker)
         return events + [SlotSet("pending_request", request), FollowupAction("identity_form")]
 
 
@@ -142,6 +150,4 @@ class ActionAfterIdentity(Action):
         if not tracker.get_slot("identity_verified"):
             return [SlotSet("pending_request", None)]
         request = tracker.get_slot("pending_request")
-        if request is None:
-            dispatcher.utter_message(response="utter_how_can_i_help")
-        return [SlotSet("pending_request", None), *next_step_for(request)]
+        return [SlotSet("pending_request", None), *carry_out(request, dispatcher, tracker)]
