@@ -48,7 +48,8 @@ def _own_report(session, tracker: Tracker, customer_id: int):  # noqa: ANN001, A
 def tell_claim_status(dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int) -> None:
     """The named report's status (else the latest), only if it is this customer's."""
     tz = load_settings().timezone
-    asked = entity_value(tracker, "report_number")
+    # A number named before identity was checked is kept in last_report_number.
+    asked = entity_value(tracker, "report_number") or tracker.get_slot("last_report_number")
     with claims_session() as session:
         if asked:
             report = repository.report_for_customer(session, str(asked), customer_id)

@@ -136,6 +136,9 @@ class ActionStartRequest(Action):
             return events
         if tracker.get_slot("identity_verified"):
             return events + carry_out(request, dispatcher, tracker)
+        asked = entity_value(tracker, "report_number")
+        if asked:
+            events.append(SlotSet("last_report_number", str(asked).upper()))
         return events + [SlotSet("pending_request", request), FollowupAction("identity_form")]
 
 
