@@ -255,3 +255,20 @@ def test_traditional_full_width_input_yields_entities_on_the_normalised_text(
         ("plate", "沪A12345", "沪A12345", None),
         ("amount", "两千块", 2000, "third_party"),
     ]
+
+
+def test_intent_guard_marks_messages_without_chinese_as_not_understood():
+    from rasa.shared.nlu.constants import INTENT
+
+    from bot.nlu.components import IntentGuard
+
+    guard = IntentGuard()
+    english = Message(data={TEXT: "hello there", INTENT: {"name": "greet", "confidence": 0.9}})
+    tail = Message(data={TEXT: "0001", INTENT: {"name": "rate_service", "confidence": 0.7},
+                         ENTITIES: [{"entity": "phone_tail", "value": "0001", "start": 0,
+                                     "end": 4}]})
+    chinese = Message(data={TEXT: "你好", INTENT: {"name": "greet", "confidence": 0.9}})
+    guard.process([english, tail, chinese])
+    assert english.get(INTENT)["name"] == "nlu_fallback"
+    assert tail.get(INTENT)["name"] == "provide_identity"
+    assert chinese.get(INTENT) == {"name": "greet", "confidence": 0.9}

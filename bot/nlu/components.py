@@ -47,19 +47,8 @@ from bot.nlu.normalize import normalize_with_offsets, remap_span
 logger = logging.getLogger(__name__)
 
 
-# Registered as a featurizer because the default recipe runs only tokenizers
-# and featurizers over the training data, in pipeline order; this component
-# must run there too, before the tokenizer.
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class ChineseTextNormalizer(GraphComponent):
-    """Rewrites each message's text with ``bot.nlu.normalize.normalize``.
-
-    Traditional → Simplified, full-width → half-width, whitespace collapsed.
-    Training examples are rewritten the same way so the models learn from
-    what they will see. Entity annotations follow their text: spans are moved
-    when whitespace collapsing shifts them, and an annotation that covered
-    only whitespace is dropped with a warning.
-    """
+class StatelessComponent(GraphComponent):
+    """A component with no state and no configuration: created the same way always."""
 
     @classmethod
     def create(
@@ -68,9 +57,24 @@ class ChineseTextNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> ChineseTextNormalizer:
-        """Creates the component (it has no state and no configuration)."""
+    ) -> GraphComponent:
+        """Creates the component."""
         return cls()
+
+
+# Registered as a featurizer because the default recipe runs only tokenizers
+# and featurizers over the training data, in pipeline order; this component
+# must run there too, before the tokenizer.
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class ChineseTextNormalizer(StatelessComponent):
+    """Rewrites each message's text with ``bot.nlu.normalize.normalize``.
+
+    Traditional → Simplified, full-width → half-width, whitespace collapsed.
+    Training examples are rewritten the same way so the models learn from
+    what they will see. Entity annotations follow their text: spans are moved
+    when whitespace collapsing shifts them, and an annotation that covered
+    only whitespace is dropped with a warning.
+    """
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -224,22 +228,11 @@ def _overlapping(found: list[dict[str, Any]], entity: entities.Entity) -> dict[s
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class IntentGuard(GraphComponent):
+class IntentGuard(StatelessComponent):
     """Overrides the intent where the message's make-up decides it (``bot.nlu.intent_guard``).
 
     Last in the pipeline, after the FallbackClassifier.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentGuard:
-        """Creates the component (it has no state and no configuration)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces the intent of messages whose make-up decides it."""
