@@ -22,9 +22,9 @@ FAQ_RESPONSES = ROOT / "bot" / "data" / "responses" / "faq.yml"
 FAQ_TEST_STORIES = ROOT / "tests" / "stories" / "test_faq_stories.yml"
 
 MIN_KEYS = 45
-MIN_DISTINCT_ANSWERS = 50
-MIN_EXAMPLES_PER_KEY = 10  # 20% are held out for evaluation
-MIN_TRADITIONAL_PER_KEY = 2  # customers also write in Traditional Chinese
+MIN_DISTINCT_ANSWERS = 55
+MIN_EXAMPLES_PER_KEY = 22  # 20% are held out for evaluation
+MIN_TRADITIONAL_PER_KEY = 3  # customers also write in Traditional Chinese
 MAX_ANSWER_CHARS = 160  # one phone screen
 ALLOWED_PHONE_NUMBERS = {"120", "122"}  # ambulance, traffic police
 # A run of digits followed by one of these is an amount, a date or a count, not a phone number.
