@@ -6,7 +6,9 @@
 3. ``rasa test nlu`` on the 20 %: Rasa's reports and confusion-matrix plots
    land in results/nlu/.
 4. Print and save (results/evaluation.{md,json}) the three headline figures:
-   intent macro-F1, FAQ response-selection accuracy, entity micro-F1.
+   intent macro-F1, FAQ response-selection accuracy, entity micro-F1, beside
+   the TF-IDF + logistic-regression baseline of scripts/baseline.py trained on
+   the same split.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from baseline import baseline_figures
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
 from rasa.shared.nlu.training_data.loading import load_data
 
@@ -73,16 +76,19 @@ def summarise(train_seconds: float) -> dict:
     return figures
 
 
-def write_report(figures: dict) -> None:
-    lines = [f"# NLU evaluation (held-out 20 %, seed {SEED})", "", "| figure | value | target |",
-             "|---|---|---|"]
+def write_report(figures: dict, baseline: dict) -> None:
+    lines = [f"# NLU evaluation (held-out 20 %, seed {SEED})", "",
+             "| figure | bot | target | baseline (TF-IDF + LR) |", "|---|---|---|---|"]
     for key, target in TARGETS.items():
         mark = "met" if figures[key] >= target else "MISSED"
-        lines.append(f"| {key} | {figures[key]:.4f} | ≥ {target} ({mark}) |")
+        versus = "bot ahead" if figures[key] > baseline[key] else "BASELINE AHEAD"
+        lines.append(f"| {key} | {figures[key]:.4f} | ≥ {target} ({mark}) | "
+                     f"{baseline[key]:.4f} ({versus}) |")
     lines += ["", f"NLU training on the 80 % split: {figures['nlu_training_seconds']} s.",
               "", "Rasa's detailed reports and confusion matrices: `results/nlu/`."]
     (RESULTS / "evaluation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (RESULTS / "evaluation.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    (RESULTS / "evaluation.json").write_text(
+        json.dumps({**figures, "baseline": baseline}, indent=2), encoding="utf-8")
     print("\n".join(lines))
 
 
@@ -104,7 +110,7 @@ def main() -> None:
     train_seconds = time.monotonic() - started
     rasa("test", "nlu", "--model", str(model_dir / "evaluation.tar.gz"), "--nlu",
          str(test_file), "--out", str(RESULTS / "nlu"))
-    write_report(summarise(train_seconds))
+    write_report(summarise(train_seconds), baseline_figures(train_file, test_file))
 
 
 if __name__ == "__main__":

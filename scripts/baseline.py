@@ -1,0 +1,112 @@
+"""The yardstick the bot must beat: TF-IDF character n-grams + logistic regression.
+
+Trained and scored on the same split as ``make evaluate`` (results/split), with the
+same three figures:
+
+- intent macro-F1 (every FAQ question counts as the intent ``faq``, as in Rasa's report);
+- FAQ accuracy: the right answer key among the held-out FAQ questions;
+- entity micro-F1 per jieba token, as Rasa scores entities: each token is
+  classified from the character n-grams of itself and its neighbours.
+
+The text gets the project's normaliser first (Traditional → Simplified), so the
+comparison is about the models, not about who reads Traditional characters.
+
+    python scripts/baseline.py            # after make evaluate has written the split
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import jieba
+from rasa.shared.nlu.training_data.loading import load_data
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.pipeline import make_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.nlu.normalize import normalize  # noqa: E402
+
+SPLIT = ROOT / "results" / "split"
+NO_ENTITY = "no_entity"
+
+
+def text_classifier():
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
+        LogisticRegression(max_iter=2000, C=10),
+    )
+
+
+def examples(path: Path) -> list:
+    return [m for m in load_data(str(path)).nlu_examples if m.get("intent")]
+
+
+def intent_of(message) -> str:
+    return message.get("intent")
+
+
+def faq_key(message) -> str | None:
+    key = message.get("intent_response_key") or ""
+    return key if key.startswith("faq/") else None
+
+
+def token_rows(message) -> tuple[list[str], list[str]]:
+    """Feature strings and gold labels, one per jieba token of the normalised text."""
+    text = normalize(message.get("text"))
+    spans = [(e["start"], e["end"], e["entity"]) for e in message.get("entities") or []]
+    tokens = list(jieba.tokenize(text))
+    rows, labels = [], []
+    for i, (word, start, end) in enumerate(tokens):
+        before = tokens[i - 1][0] if i else "<s>"
+        after = tokens[i + 1][0] if i + 1 < len(tokens) else "</s>"
+        rows.append(f"{word} | {before} | {after}")
+        labels.append(next((kind for s, e, kind in spans if s < end and start < e), NO_ENTITY))
+    return rows, labels
+
+
+def entity_micro_f1(train: list, test: list) -> float:
+    train_rows, train_labels = zip(
+        *[row for m in train for row in zip(*token_rows(m), strict=True)], strict=True
+    )
+    test_rows, test_labels = zip(
+        *[row for m in test for row in zip(*token_rows(m), strict=True)], strict=True
+    )
+    model = text_classifier().fit(train_rows, train_labels)
+    kinds = sorted(set(train_labels) | set(test_labels) - {NO_ENTITY})
+    kinds = [k for k in kinds if k != NO_ENTITY]
+    return f1_score(test_labels, model.predict(test_rows), labels=kinds, average="micro")
+
+
+def baseline_figures(
+    train_file: Path = SPLIT / "train.yml", test_file: Path = SPLIT / "test.yml"
+) -> dict:
+    """The baseline's three figures on the given split."""
+    jieba.load_userdict(str(ROOT / "bot" / "data" / "jieba" / "userdict.txt"))
+    train, test = examples(train_file), examples(test_file)
+    texts = [normalize(m.get("text")) for m in train]
+    test_texts = [normalize(m.get("text")) for m in test]
+
+    intents = text_classifier().fit(texts, [intent_of(m) for m in train])
+    intent_f1 = f1_score([intent_of(m) for m in test], intents.predict(test_texts), average="macro")
+
+    faq_train = [(t, faq_key(m)) for t, m in zip(texts, train, strict=True) if faq_key(m)]
+    faq_test = [(t, faq_key(m)) for t, m in zip(test_texts, test, strict=True) if faq_key(m)]
+    answers = text_classifier().fit(*zip(*faq_train, strict=True))
+    predicted = answers.predict([t for t, _ in faq_test])
+    faq_accuracy = sum(p == k for p, (_, k) in zip(predicted, faq_test, strict=True)) / len(
+        faq_test
+    )
+
+    return {
+        "intent_macro_f1": round(intent_f1, 4),
+        "faq_accuracy": round(faq_accuracy, 4),
+        "entity_f1": round(entity_micro_f1(train, test), 4),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(baseline_figures(), indent=2))
