@@ -239,6 +239,17 @@ def test_an_faq_in_the_middle_of_the_report_is_answered_and_the_report_goes_on(c
     assert len(replies) >= 2  # the answer, then the question again
 
 
+def test_a_policy_question_in_the_middle_of_the_report_is_answered_and_the_report_goes_on(
+    customer,
+):
+    customer.say("我要报案")
+    customer.say("川A11223")
+    customer.say("0006")
+    replies = customer.say("我的保单都保了哪些险种")
+    assert asked(replies) == "utter_ask_accident_time", customer
+    assert len(replies) >= 2, customer  # the policy's cover, then the question again
+
+
 def test_wrong_phone_digits_three_times_lock_the_identity_check(customer):
     customer.say("我要报案")
     customer.say("沪A12345")
