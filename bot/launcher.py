@@ -1,4 +1,5 @@
-"""Start the action server and the Rasa server, wait until both answer, stop them.
+"""Start the action server, the Rasa server and (optionally) the agent console,
+wait until they answer, stop them.
 
 Used by ``make run`` (foreground, Ctrl-C stops both) and by the tests that talk
 to the real servers over HTTP.
@@ -16,12 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# credentials.yml names these; Rasa refuses to start when one is unset. Empty
+# leaves the WeChat channel unconfigured (it refuses every request).
+WECHAT_ENV_DEFAULTS = {name: "" for name in (
+    "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN", "WECHAT_AES_KEY")}
 
 
 @dataclass
 class Stack:
     rasa_port: int
     action_port: int
+    console_port: int | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -31,6 +37,10 @@ class Stack:
     @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
 
     def stop(self) -> None:
         for process in self.processes:
@@ -72,26 +82,36 @@ def start_stack(
     log_dir: Path = ROOT / "var" / "log",
     extra_env: dict[str, str] | None = None,
     timeout: float = 240,
+    console_port: int | None = None,
 ) -> Stack:
-    """Start both servers as child processes and return once both are ready."""
+    """Start the servers as child processes and return once all are ready.
+
+    The agent console starts only when `console_port` is given.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {
+        **WECHAT_ENV_DEFAULTS,
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # The console and the action server (handoff resume) call Rasa's HTTP API.
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         **(extra_env or {}),
     }
-    stack = Stack(rasa_port, action_port)
+    stack = Stack(rasa_port, action_port, console_port)
     python = sys.executable
     commands = {
         "actions": [python, "-m", "rasa_sdk", "--actions", "bot.actions",
                     "--port", str(action_port)],
         "rasa": [python, "-m", "rasa", "run", "--model", str(model), "--enable-api",
                  "--cors", "*", "--port", str(rasa_port), "--interface", "127.0.0.1",
-                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                 *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else [])],
     }
+    if console_port is not None:
+        commands["console"] = [python, "-m", "bot.console", "--port", str(console_port)]
     for name, command in commands.items():
         log = open(log_dir / f"{name}-{rasa_port}.log", "ab")  # noqa: SIM115 - lives with the child
         stack.processes.append(
@@ -99,9 +119,17 @@ def start_stack(
         )
     _wait_until(lambda: _get_json(f"{stack.action_url}/health").get("status") == "ok",
                 "action server", stack, timeout)
-    _wait_until(lambda: bool(_get_json(f"{stack.rasa_url}/status").get("model_file")),
-                "Rasa server", stack, timeout)
+    _wait_until(lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack,
+                timeout)
+    if console_port is not None:
+        _wait_until(lambda: _get_json(f"{stack.console_url}/health").get("status") == "ok",
+                    "agent console", stack, timeout)
     return stack
+
+
+def _rasa_ready(stack: Stack, token: str | None) -> bool:
+    query = f"?token={token}" if token else ""
+    return bool(_get_json(f"{stack.rasa_url}/status{query}").get("model_file"))
 
 
 def main() -> None:
@@ -110,14 +138,21 @@ def main() -> None:
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--action-port", type=int,
                         default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--console-port", type=int,
+                        default=int(os.environ.get("CONSOLE_PORT", 5010)))
+    parser.add_argument("--no-console", action="store_true", help="do not start the agent console")
     args = parser.parse_args()
-    stack = start_stack(args.model, args.rasa_port, args.action_port)
+    stack = start_stack(args.model, args.rasa_port, args.action_port,
+                        console_port=None if args.no_console else args.console_port)
+    console = f"    console:   {stack.console_url}/  (客服坐席)\n" if stack.console_port else ""
     print(
         "\n==> 车险自助服务机器人已启动 (the bot is running)\n"
         f"    REST:      POST {stack.rasa_url}/webhooks/rest/webhook "
         '{"sender": "me", "message": "交强险赔多少"}\n'
         f"    socket.io: {stack.rasa_url}/socket.io\n"
+        f"    web chat:  {stack.rasa_url}/widget/demo.html (网页聊天演示)\n"
         f"    actions:   {stack.action_url}/health\n"
+        f"{console}"
         f"    logs:      {ROOT / 'var' / 'log'}\n"
         "    Ctrl-C stops everything.",
         flush=True,

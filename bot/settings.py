@@ -5,6 +5,12 @@
 | `CLAIMS_DB_URL`  | `sqlite:///<repo>/var/claims.db`     | SQLAlchemy URL of the claims DB  |
 | `BOT_TIMEZONE`   | `Asia/Shanghai`                      | zone for dates customers see     |
 | `PHOTO_DIR`      | `<repo>/var/photos`                  | accident photos (no web root)    |
+| `HANDOFF_OFFICE_HOURS` | `09:00-21:00`                  | when agents take chats (BOT_TIMEZONE) |
+| `AGENT_ONLINE_SECONDS` | `30`                           | an agent is online this long after their last heartbeat |
+| `HANDOFF_MINUTES_PER_CUSTOMER` | `5`                    | average handling time, for the expected wait |
+| `RASA_URL`       | `http://127.0.0.1:5005`              | Rasa HTTP API (console, handoff resume) |
+| `RASA_API_TOKEN` | (none)                               | token of `rasa run --auth-token`, if set |
+| `CONSOLE_PORT`   | `5010`                               | port of the agent console        |
 
 PostgreSQL URLs take the form `postgresql+psycopg2://user:password@host:port/dbname`.
 """
@@ -27,6 +33,12 @@ class Settings:
     claims_db_url: str
     timezone_name: str
     photo_dir: Path
+    office_hours: str = "09:00-21:00"
+    agent_online_seconds: int = 30
+    minutes_per_customer: int = 5
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_api_token: str | None = None
+    console_port: int = 5010
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -40,4 +52,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         claims_db_url=env.get("CLAIMS_DB_URL") or DEFAULT_DB_URL,
         timezone_name=env.get("BOT_TIMEZONE") or DEFAULT_TIMEZONE,
         photo_dir=Path(env.get("PHOTO_DIR") or REPO_ROOT / "var" / "photos"),
+        office_hours=env.get("HANDOFF_OFFICE_HOURS") or "09:00-21:00",
+        agent_online_seconds=int(env.get("AGENT_ONLINE_SECONDS") or 30),
+        minutes_per_customer=int(env.get("HANDOFF_MINUTES_PER_CUSTOMER") or 5),
+        rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+        rasa_api_token=env.get("RASA_API_TOKEN") or None,
+        console_port=int(env.get("CONSOLE_PORT") or 5010),
     )

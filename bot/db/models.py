@@ -51,6 +51,9 @@ PHOTO_CONTENT_TYPES = ("image/jpeg", "image/png", "image/heic", "image/heif")
 COMPLAINT_STATUSES = ("已登记", "已受理", "不予受理", "已办结")
 TICKET_STATUSES = ("waiting", "accepted", "closed", "callback")
 TICKET_PRIORITIES = ("normal", "urgent")
+# Why a ticket ended: the customer stopped waiting, the agent handed the
+# conversation back to the bot, or the agent closed it.
+TICKET_CLOSE_REASONS = ("cancelled", "handed_back", "closed")
 
 
 def utcnow() -> datetime:
@@ -316,6 +319,7 @@ class Agent(Base):
     password_hash = Column(String(100), nullable=False)
     display_name = Column(String(50), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime)  # the console's heartbeat: "online" if recent
 
 
 class HandoffTicket(Base):
@@ -339,8 +343,52 @@ class HandoffTicket(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     accepted_at = Column(UTCDateTime)
     closed_at = Column(UTCDateTime)
+    close_reason = Column(String(16))  # one of TICKET_CLOSE_REASONS once closed
 
     customer = relationship("Customer")
+    agent = relationship("Agent")
+    report = relationship("Report")
+    callback = relationship("CallbackRequest", uselist=False, back_populates="ticket")
+
+
+class HandoffMessage(Base):
+    """An agent's reply in a handoff, kept here whatever happens to the chat channel."""
+
+    __tablename__ = "handoff_messages"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("handoff_tickets.id"), nullable=False, index=True)
+    agent_id = Column(ForeignKey("agents.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CallbackRequest(Base):
+    """A call-back (回电) recorded when no agent could take the conversation."""
+
+    __tablename__ = "callback_requests"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("handoff_tickets.id"), nullable=False, unique=True)
+    phone = Column(String(20), nullable=False)
+    preferred_time = Column(String(100), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("HandoffTicket", back_populates="callback")
+
+
+class AgentSession(Base):
+    """A logged-in console session. Only a SHA-256 of the cookie's random token is stored."""
+
+    __tablename__ = "agent_sessions"
+
+    id = Column(Integer, primary_key=True)
+    agent_id = Column(ForeignKey("agents.id"), nullable=False, index=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+
     agent = relationship("Agent")
 
 
@@ -353,6 +401,21 @@ class WechatBinding(Base):
     openid = Column(String(64), nullable=False, unique=True)
     customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
     bound_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class WechatInboundMessage(Base):
+    """A message WeChat delivered, remembered so its retries are processed once.
+
+    WeChat retries a message up to three times; the UNIQUE key lets every
+    server of a cluster see that another one already took it.
+    """
+
+    __tablename__ = "wechat_inbound_messages"
+
+    id = Column(Integer, primary_key=True)
+    # "msg:<MsgId>", or "event:<openid>:<CreateTime>" for events, which have no MsgId
+    message_key = Column(String(100), nullable=False, unique=True)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
 class NumberSequence(Base):

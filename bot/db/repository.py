@@ -11,16 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
     Agent,
+    AgentSession,
+    CallbackRequest,
     Complaint,
     Customer,
     ExpertTeamRequest,
+    HandoffMessage,
     HandoffTicket,
     InjuryNotification,
     NumberSequence,
@@ -31,6 +34,7 @@ from bot.db.models import (
     SatisfactionRating,
     Vehicle,
     WechatBinding,
+    WechatInboundMessage,
     utcnow,
 )
 from bot.rules import status
@@ -57,6 +61,7 @@ REPORT_NUMBER_PREFIX = "BA"  # 报案号
 COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
 COMPLAINT_MATERIALS_WORKING_DAYS = 5
 COMPLAINT_ACCEPTANCE_WORKING_DAYS = 10
+WECHAT_MESSAGE_MEMORY = timedelta(days=1)
 # How far back claim-free years are counted; the rule needs three.
 _MAX_HISTORY_YEARS = 10
 
@@ -117,6 +122,26 @@ def bind_openid(session: Session, openid: str, customer_id: int) -> WechatBindin
 def customer_by_openid(session: Session, openid: str) -> Customer | None:
     query = select(Customer).join(WechatBinding).where(WechatBinding.openid == openid)
     return session.execute(query).scalar_one_or_none()
+
+
+def first_delivery_of_wechat_message(
+    session: Session, message_key: str, now: datetime | None = None
+) -> bool:
+    """Remember a WeChat message; False if it was already taken (a retry, maybe by
+    another server). Keys older than a day are forgotten: WeChat retries within seconds."""
+    moment = now or utcnow()
+    session.execute(
+        delete(WechatInboundMessage).where(
+            WechatInboundMessage.received_at < moment - WECHAT_MESSAGE_MEMORY
+        )
+    )
+    session.add(WechatInboundMessage(message_key=message_key, received_at=moment))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
 
 
 # --- policies and claim history ----------------------------------------------
@@ -506,21 +531,55 @@ def open_handoff_ticket(
     return ticket
 
 
+def live_ticket_for_sender(session: Session, sender_id: str) -> HandoffTicket | None:
+    """The conversation's ticket that is waiting for, or talking to, an agent."""
+    query = (
+        select(HandoffTicket)
+        .where(HandoffTicket.sender_id == sender_id)
+        .where(HandoffTicket.status.in_(("waiting", "accepted")))
+        .order_by(HandoffTicket.id.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
 def waiting_tickets(session: Session) -> list[HandoffTicket]:
     """Tickets an agent may take: urgent ones first, then oldest first."""
     query = (
         select(HandoffTicket)
-        .where(HandoffTicket.status.in_(("waiting", "callback")))
-        .order_by((HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at)
+        .where(HandoffTicket.status == "waiting")
+        .order_by((HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at,
+                  HandoffTicket.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def tickets_of_agent(session: Session, agent_id: int) -> list[HandoffTicket]:
+    query = (
+        select(HandoffTicket)
+        .where(HandoffTicket.agent_id == agent_id, HandoffTicket.status == "accepted")
+        .order_by(HandoffTicket.accepted_at)
+    )
+    return list(session.execute(query).scalars())
+
+
+def callback_tickets(session: Session) -> list[HandoffTicket]:
+    query = (
+        select(HandoffTicket)
+        .where(HandoffTicket.status == "callback")
+        .order_by(HandoffTicket.created_at)
     )
     return list(session.execute(query).scalars())
 
 
 def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTicket | None:
-    """Give the ticket to `agent` unless another agent took it first (then None)."""
+    """Give the ticket to `agent` unless another agent took it first (then None).
+
+    One conditional UPDATE: of two agents accepting at once, exactly one changes the row.
+    """
     taken = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.id == ticket_id, HandoffTicket.status.in_(("waiting", "callback")))
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
         .values(status="accepted", agent_id=agent.id, accepted_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -529,8 +588,89 @@ def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTick
     return session.get(HandoffTicket, ticket_id, populate_existing=True)
 
 
-def close_ticket(session: Session, ticket: HandoffTicket) -> HandoffTicket:
-    ticket.status = "closed"
-    ticket.closed_at = utcnow()
+def end_ticket(
+    session: Session, ticket_id: int, close_reason: str, *, from_statuses: tuple[str, ...],
+    agent_id: int | None = None,
+) -> bool:
+    """Close the ticket if it is still in one of `from_statuses` (and the agent's, if given).
+
+    Conditional like `accept_ticket`: a customer cancelling while an agent accepts
+    cannot both win.
+    """
+    query = update(HandoffTicket).where(
+        HandoffTicket.id == ticket_id, HandoffTicket.status.in_(from_statuses)
+    )
+    if agent_id is not None:
+        query = query.where(HandoffTicket.agent_id == agent_id)
+    ended = session.execute(
+        query.values(status="closed", close_reason=close_reason, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return ended.rowcount == 1
+
+
+def record_callback(
+    session: Session, ticket: HandoffTicket, phone: str, preferred_time: str
+) -> CallbackRequest:
+    request = CallbackRequest(ticket_id=ticket.id, phone=phone, preferred_time=preferred_time)
+    session.add(request)
     session.flush()
-    return ticket
+    return request
+
+
+def add_handoff_message(session: Session, ticket: HandoffTicket, agent: Agent,
+                        text: str) -> HandoffMessage:
+    message = HandoffMessage(ticket_id=ticket.id, agent_id=agent.id, text=text)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def handoff_messages(session: Session, ticket_id: int) -> list[HandoffMessage]:
+    query = (select(HandoffMessage).where(HandoffMessage.ticket_id == ticket_id)
+             .order_by(HandoffMessage.id))
+    return list(session.execute(query).scalars())
+
+
+def agent_heartbeat(session: Session, agent: Agent, now: datetime | None = None) -> None:
+    agent.last_seen_at = now or utcnow()
+    session.flush()
+
+
+def agents_online(session: Session, seen_within: timedelta, now: datetime | None = None) -> int:
+    """How many agents sent a heartbeat within `seen_within`."""
+    since = (now or utcnow()) - seen_within
+    query = select(func.count(Agent.id)).where(Agent.last_seen_at >= since)
+    return session.execute(query).scalar_one()
+
+
+# --- agent console sessions ---------------------------------------------------
+
+
+def create_agent_session(
+    session: Session, agent: Agent, token_hash: str, csrf_token: str, expires_at: datetime
+) -> AgentSession:
+    row = AgentSession(agent_id=agent.id, token_hash=token_hash, csrf_token=csrf_token,
+                       expires_at=expires_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def agent_session_by_token_hash(
+    session: Session, token_hash: str, now: datetime | None = None
+) -> AgentSession | None:
+    """The unexpired console session with this token hash, if any."""
+    query = select(AgentSession).where(
+        AgentSession.token_hash == token_hash, AgentSession.expires_at > (now or utcnow())
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def delete_agent_session(session: Session, token_hash: str) -> None:
+    row = session.execute(
+        select(AgentSession).where(AgentSession.token_hash == token_hash)
+    ).scalar_one_or_none()
+    if row is not None:
+        session.delete(row)
+        session.flush()

@@ -1,0 +1,19 @@
+"""Run the agent console: python -m bot.console [--port 5010] [--host 127.0.0.1]."""
+
+import argparse
+
+from bot.console.app import create_app
+from bot.settings import load_settings
+
+
+def main() -> None:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=settings.console_port)
+    args = parser.parse_args()
+    create_app(settings).run(host=args.host, port=args.port, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

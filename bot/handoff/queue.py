@@ -1,0 +1,84 @@
+"""The handoff queue: who goes first, where a customer stands, how long they wait.
+
+Injury cases come first (domain.md §9 names injury among the reasons to hand
+over; someone may be hurt right now), then everyone else by waiting time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+# Why a conversation went to a human; the console shows the Chinese label.
+REASONS = {
+    "customer_request": "客户要求转人工",
+    "not_understood": "连续两次未能理解",
+    "injury": "有人员受伤",
+    "large_loss": "损失金额较大",
+    "complaint": "客户投诉",
+    "identity_locked": "身份核实被锁定",
+}
+URGENT_REASONS = frozenset({"injury"})
+
+# Statuses of a handoff ticket (bot.db.models.TICKET_STATUSES).
+WAITING, ACCEPTED, CLOSED, CALLBACK = "waiting", "accepted", "closed", "callback"
+
+# While waiting, these words end the wait even if the NLU heard something else.
+_STOP_WAITING = re.compile(r"^\s*(取消|不用了|不等了|算了|不要了|不需要了?)[\s，,。.!！谢謝了吧]*$")
+_STOP_INTENTS = frozenset({"cancel"})
+
+
+@dataclass(frozen=True)
+class QueuedTicket:
+    ticket_id: int
+    priority: str  # "urgent" or "normal"
+    created_at: datetime
+
+
+def priority_for(reason: str) -> str:
+    if reason not in REASONS:
+        raise ValueError(f"unknown handoff reason {reason!r}")
+    return "urgent" if reason in URGENT_REASONS else "normal"
+
+
+def queue_order(tickets: Iterable[QueuedTicket]) -> list[QueuedTicket]:
+    """Urgent first; within a priority, whoever waits longest; ties by ticket number."""
+    return sorted(tickets, key=lambda t: (t.priority != "urgent", t.created_at, t.ticket_id))
+
+
+def position_in_queue(tickets: Iterable[QueuedTicket], ticket_id: int) -> int:
+    """1 = next to be served."""
+    for place, ticket in enumerate(queue_order(tickets), start=1):
+        if ticket.ticket_id == ticket_id:
+            return place
+    raise ValueError(f"ticket {ticket_id} is not waiting")
+
+
+def expected_wait_minutes(position: int, agents_online: int, minutes_per_customer: int) -> int:
+    """Each online agent serves one customer at a time: rounds of service before ours."""
+    rounds = math.ceil(position / max(agents_online, 1))
+    return max(1, rounds * minutes_per_customer)
+
+
+def may_accept(status: str) -> bool:
+    """Only a waiting ticket can be accepted (not one already taken, closed or a call-back)."""
+    return status == WAITING
+
+
+def wants_to_stop_waiting(intent: str | None, text: str | None) -> bool:
+    """A waiting customer's "取消" / "不用了": the NLU's cancel, or the words themselves."""
+    return intent in _STOP_INTENTS or bool(_STOP_WAITING.match(text or ""))
+
+
+def reason_after_report(outcome: str, total_loss: Decimal, large_loss_threshold: Decimal) -> str | None:
+    """A freshly filed report goes to a human when someone is hurt, or when the loss is
+    large and the fast track does not apply (an eligible customer has the expert team)."""
+    if outcome == "injury_path":
+        return "injury"
+    if outcome != "eligible" and total_loss > large_loss_threshold:
+        return "large_loss"
+    return None
