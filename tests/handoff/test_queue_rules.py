@@ -1,0 +1,97 @@
+"""The handoff queue's rules: who goes first, where a customer stands, how long they wait."""
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from bot.handoff.queue import (
+    QueuedTicket,
+    expected_wait_minutes,
+    may_accept,
+    position_in_queue,
+    priority_for,
+    queue_order,
+    reason_after_report,
+    wants_to_stop_waiting,
+)
+
+T0 = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
+
+
+def ticket(ticket_id: int, minutes_after: int, priority: str = "normal") -> QueuedTicket:
+    return QueuedTicket(ticket_id, priority, T0 + timedelta(minutes=minutes_after))
+
+
+def test_an_injury_case_is_served_before_customers_who_waited_longer():
+    queue = [ticket(1, 0), ticket(2, 5), ticket(3, 10, "urgent")]
+    assert [t.ticket_id for t in queue_order(queue)] == [3, 1, 2]
+
+
+def test_within_a_priority_the_longest_waiting_customer_goes_first():
+    queue = [ticket(5, 7), ticket(4, 3), ticket(6, 3)]
+    assert [t.ticket_id for t in queue_order(queue)] == [4, 6, 5]
+
+
+def test_position_counts_from_one_for_the_next_customer():
+    queue = [ticket(1, 0), ticket(2, 1), ticket(3, 2, "urgent")]
+    assert position_in_queue(queue, 3) == 1
+    assert position_in_queue(queue, 2) == 3
+
+
+def test_asking_the_position_of_a_ticket_not_waiting_is_an_error():
+    with pytest.raises(ValueError):
+        position_in_queue([ticket(1, 0)], 9)
+
+
+def test_only_injury_is_urgent():
+    assert priority_for("injury") == "urgent"
+    for reason in ("customer_request", "not_understood", "large_loss", "complaint",
+                   "identity_locked"):
+        assert priority_for(reason) == "normal"
+    with pytest.raises(ValueError):
+        priority_for("bored")
+
+
+@pytest.mark.parametrize(("position", "agents", "minutes"), [
+    (1, 1, 5), (2, 1, 10), (2, 2, 5), (3, 2, 10), (1, 0, 5),
+])
+def test_expected_wait_is_rounds_of_service_before_the_customer(position, agents, minutes):
+    assert expected_wait_minutes(position, agents, minutes_per_customer=5) == minutes
+
+
+def test_only_a_waiting_ticket_may_be_accepted():
+    assert may_accept("waiting")
+    for status in ("accepted", "closed", "callback"):
+        assert not may_accept(status)
+
+
+@pytest.mark.parametrize("text", ["取消", "不用了", "不等了", "算了吧", "不用了，谢谢", "不需要了。"])
+def test_a_waiting_customer_stops_waiting_with_a_short_no(text):
+    assert wants_to_stop_waiting("inform", text)
+
+
+def test_the_nlus_cancel_also_stops_the_wait():
+    assert wants_to_stop_waiting("cancel", "我不想排队了")
+
+
+@pytest.mark.parametrize("text", ["我的车还能开吗", "取消报案以后还能再报吗", "不用了的话保费会涨吗"])
+def test_other_messages_while_waiting_go_to_the_agent(text):
+    assert not wants_to_stop_waiting("faq", text)
+
+
+def test_an_injury_report_goes_to_a_person():
+    assert reason_after_report("injury_path", Decimal("1000"), Decimal("50000")) == "injury"
+
+
+def test_a_large_loss_outside_the_fast_track_goes_to_a_person():
+    assert reason_after_report("wait_for_surveyor", Decimal("80000"), Decimal("50000")) \
+        == "large_loss"
+
+
+def test_an_eligible_large_loss_keeps_the_expert_team_path():
+    assert reason_after_report("eligible", Decimal("80000"), Decimal("50000")) is None
+
+
+def test_a_small_loss_without_injury_stays_with_the_bot():
+    assert reason_after_report("wait_for_surveyor", Decimal("3000"), Decimal("50000")) is None
