@@ -11,6 +11,8 @@
 | `RASA_URL`       | `http://127.0.0.1:5005`              | Rasa HTTP API (console, handoff resume) |
 | `RASA_API_TOKEN` | (none)                               | token of `rasa run --auth-token`, if set |
 | `CONSOLE_PORT`   | `5010`                               | port of the agent console        |
+| `WECHAT_API_BASE_URL` | `https://api.weixin.qq.com/cgi-bin/` | WeChat's API (tests: a fake) |
+| `REDIS_URL`      | unset                                | shares the WeChat access token   |
 
 PostgreSQL URLs take the form `postgresql+psycopg2://user:password@host:port/dbname`.
 """
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'claims.db'}"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_WECHAT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Settings:
     claims_db_url: str
     timezone_name: str
     photo_dir: Path
+    wechat_api_base_url: str = DEFAULT_WECHAT_API_BASE_URL
+    redis_url: str | None = None  # unset: each server keeps its own WeChat token in memory
     office_hours: str = "09:00-21:00"
     agent_online_seconds: int = 30
     minutes_per_customer: int = 5
@@ -52,6 +57,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         claims_db_url=env.get("CLAIMS_DB_URL") or DEFAULT_DB_URL,
         timezone_name=env.get("BOT_TIMEZONE") or DEFAULT_TIMEZONE,
         photo_dir=Path(env.get("PHOTO_DIR") or REPO_ROOT / "var" / "photos"),
+        wechat_api_base_url=env.get("WECHAT_API_BASE_URL") or DEFAULT_WECHAT_API_BASE_URL,
+        redis_url=env.get("REDIS_URL") or None,
         office_hours=env.get("HANDOFF_OFFICE_HOURS") or "09:00-21:00",
         agent_online_seconds=int(env.get("AGENT_ONLINE_SECONDS") or 30),
         minutes_per_customer=int(env.get("HANDOFF_MINUTES_PER_CUSTOMER") or 5),

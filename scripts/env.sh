@@ -5,3 +5,6 @@ export TF_CPP_MIN_LOG_LEVEL=2
 export TF_ENABLE_ONEDNN_OPTS=0
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PATH="$(pwd)/.venv/bin:$PATH"
+# The WeChat channel's credentials (credentials.yml); empty = not configured.
+export WECHAT_APP_ID="${WECHAT_APP_ID-}" WECHAT_APP_SECRET="${WECHAT_APP_SECRET-}"
+export WECHAT_TOKEN="${WECHAT_TOKEN-}" WECHAT_AES_KEY="${WECHAT_AES_KEY-}"

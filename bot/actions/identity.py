@@ -14,10 +14,13 @@ from rasa_sdk.types import DomainDict
 from bot.actions.account import tell_claim_status, tell_my_policy
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
+from bot.channels.wechat_messages import WECHAT_CHANNEL
 from bot.db import repository
+from bot.db.models import Customer
 from bot.db.session import claims_session
 from bot.dialogue.report_facts import NOT_AN_ANSWER
 from bot.rules.identity import parse_identifier, record_attempt
+from bot.texts import response_text
 
 PHONE_TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 HINTS = {"identity_key": "utter_identity_unknown_key", "phone_tail": "utter_phone_tail_hint"}
@@ -76,12 +79,10 @@ class ValidateIdentityForm(FormValidationAction):
             if attempt.verified:
                 dispatcher.utter_message(response="utter_identity_verified",
                                          customer_name=customer.name)
-                return [
-                    SlotSet("identity_verified", True), SlotSet("customer_id", customer.id),
-                    SlotSet("customer_name", customer.name),
-                    SlotSet("is_company", customer.is_company),
-                    SlotSet("identity_key", key), SlotSet("phone_tail", tail),
-                ]
+                if _in_wechat(tracker):  # verified once: this WeChat user is this customer
+                    repository.bind_openid(session, tracker.sender_id, customer.id)
+                return [*verified_events(customer), SlotSet("identity_key", key),
+                        SlotSet("phone_tail", tail)]
         events: list[EventType] = [SlotSet("identity_attempts", attempt.failures),
                                    SlotSet("identity_key", None), SlotSet("phone_tail", None)]
         if attempt.locked:
@@ -93,6 +94,25 @@ class ValidateIdentityForm(FormValidationAction):
         return events
 
 
+def verified_events(customer: Customer) -> list[EventType]:
+    return [
+        SlotSet("identity_verified", True), SlotSet("customer_id", customer.id),
+        SlotSet("customer_name", customer.name), SlotSet("is_company", customer.is_company),
+    ]
+
+
+def _in_wechat(tracker: Tracker) -> bool:
+    return tracker.get_latest_input_channel() == WECHAT_CHANNEL
+
+
+def wechat_bound_customer(tracker: Tracker) -> Customer | None:
+    """The customer a WeChat user verified as before (the openid is the sender id)."""
+    if not _in_wechat(tracker):
+        return None
+    with claims_session() as session:
+        return repository.customer_by_openid(session, tracker.sender_id)
+
+
 REQUEST_BY_INTENT = {
     "report_accident": "report",
     "report_injury": "report",
@@ -102,10 +122,10 @@ REQUEST_BY_INTENT = {
 
 
 def carry_out(request: str | None, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> list[EventType]:
+              tracker: Tracker, customer_id: int | None = None) -> list[EventType]:
     """Do what a verified customer asked for. Answers are given right here, so the
     turn ends with this action; only the report form needs to be started."""
-    customer_id = int(tracker.get_slot("customer_id"))
+    customer_id = customer_id or int(tracker.get_slot("customer_id"))
     if request == "report":
         return [FollowupAction("report_form")]
     if request == "claim_status":
@@ -136,6 +156,12 @@ class ActionStartRequest(Action):
             return events
         if tracker.get_slot("identity_verified"):
             return events + carry_out(request, dispatcher, tracker)
+        known = wechat_bound_customer(tracker)
+        if known is not None:
+            dispatcher.utter_message(text=response_text("utter_wechat_identity_remembered",
+                                                        customer_name=known.name))
+            return events + verified_events(known) + carry_out(request, dispatcher, tracker,
+                                                               known.id)
         asked = entity_value(tracker, "report_number")
         if asked:
             events.append(SlotSet("last_report_number", str(asked).upper()))

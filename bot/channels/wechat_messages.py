@@ -1,0 +1,138 @@
+"""What a WeChat message means for the conversation, and how the bot's answers look there.
+
+No Rasa import: the channel (``wechat.py``) parses the XML with wechatpy and
+asks here what to do with the message — hand a text to the bot, store a
+photo, or answer by itself with one of the domain's responses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wechatpy.events import BaseEvent
+from wechatpy.messages import BaseMessage
+
+from bot.texts import response_text
+
+WECHAT_CHANNEL = "wechat"  # the channel's name: tracker.get_latest_input_channel()
+# WeChat's customer-service API takes at most 2048 bytes of text per message.
+MAX_TEXT_BYTES = 2000
+MAX_LABEL_CHARS = 120
+SUBSCRIBE_EVENTS = {"subscribe", "subscribe_scan"}
+# Nobody can be answered after unfollowing.
+SILENT_EVENTS = {"unsubscribe"}
+CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.。、]?\s*$")
+
+
+@dataclass(frozen=True)
+class ToBot:
+    """Text the conversation hears, as if the customer had typed it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class PhotoToStore:
+    media_id: str
+
+
+@dataclass(frozen=True)
+class ChannelReply:
+    """The channel answers by itself with a domain response; the bot hears nothing."""
+
+    response: str
+
+
+Inbound = ToBot | PhotoToStore | ChannelReply | None
+
+
+def message_key(message: BaseMessage) -> str:
+    """The key that makes WeChat's retries of one message recognisable."""
+    if isinstance(message, BaseEvent) or not message.id:
+        return f"event:{message.source}:{message.time}"
+    return f"msg:{message.id}"
+
+
+def inbound(message: BaseMessage) -> Inbound:
+    """What to do with a message WeChat delivered."""
+    if isinstance(message, BaseEvent):
+        if message.event in SUBSCRIBE_EVENTS:
+            return ChannelReply("utter_wechat_welcome")
+        return None if message.event in SILENT_EVENTS else ChannelReply("utter_wechat_unsupported")
+    if message.type == "text":
+        return ToBot(message.content or "")
+    if message.type == "image":
+        return PhotoToStore(message.media_id)
+    if message.type == "voice":
+        recognised = (message.recognition or "").strip()
+        return ToBot(recognised) if recognised else ChannelReply("utter_wechat_voice_not_recognised")
+    if message.type == "location":
+        return ToBot(location_message(message.label, message.location_x, message.location_y))
+    return ChannelReply("utter_wechat_unsupported")
+
+
+def location_text(label: str | None, latitude: str, longitude: str) -> str:
+    """The accident place as the report stores it: WeChat's label and the coordinates."""
+    place = " ".join((label or "").split())[:MAX_LABEL_CHARS]
+    place = place or response_text("utter_wechat_location_no_label")
+    return response_text("utter_wechat_location_text", label=place, latitude=latitude,
+                         longitude=longitude)
+
+
+def location_message(label: str | None, latitude: str, longitude: str) -> str:
+    """A shared location as a message that names the place (Rasa's "/intent{entities}" form).
+
+    The JSON is ASCII-escaped so that the NLU's normalisation of the text
+    (full-width → half-width) cannot touch the place inside it.
+    """
+    entities = {"location": location_text(label, latitude, longitude)}
+    return "/inform" + json.dumps(entities, ensure_ascii=True)
+
+
+def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
+    """Buttons as numbered lines under the text: WeChat has no buttons in chat."""
+    lines = [f"{number}. {button.get('title', '')}"
+             for number, button in enumerate(buttons, start=1)]
+    return "\n".join([text, *lines, response_text("utter_wechat_choose_by_number")])
+
+
+def chosen_payload(text: str, buttons: list[dict[str, Any]]) -> str | None:
+    """The payload of the button whose number the customer typed, if that is all they typed."""
+    match = CHOICE.match(text or "")
+    if not match or not buttons:
+        return None
+    number = int(match.group(1))
+    if 1 <= number <= len(buttons):
+        button = buttons[number - 1]
+        return button.get("payload") or button.get("title")
+    return None
+
+
+def split_for_wechat(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """Cut a long text into messages WeChat accepts, at line ends where possible."""
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and len((current + piece).encode("utf-8")) > limit:
+            parts.append(current)
+            current = ""
+        current += piece
+    parts.append(current)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _pieces(text: str, limit: int):
+    """The text's lines; a line too long for one message comes in pieces that fit."""
+    for line in text.splitlines(keepends=True):
+        piece, size = "", 0
+        for char in line:
+            width = len(char.encode("utf-8"))
+            if size + width > limit:
+                yield piece
+                piece, size = "", 0
+            piece += char
+            size += width
+        yield piece

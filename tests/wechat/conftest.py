@@ -1,0 +1,60 @@
+"""The WeChat channel's fixtures: a fake WeChat API, the real servers wired to it, and
+WeChat users (tests/wechat/support.py) who talk to them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.launcher import Stack, start_stack
+from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+
+from .fake_wechat import JPEG, FakeWeChat
+from .support import AES_KEY, APP_ID, APP_SECRET, FRONT_PHOTO, TOKEN, WeChatUser
+
+
+@pytest.fixture(scope="session")
+def fake_wechat() -> FakeWeChat:
+    fake = FakeWeChat(APP_ID, APP_SECRET, media={FRONT_PHOTO: JPEG}).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def wechat_db_url(tmp_path_factory) -> str:
+    """A database of its own: these conversations file reports for the demo customers."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('wechat-claims') / 'claims.db'}"
+    subprocess.run([sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
+                   capture_output=True, env={**os.environ, **AGENT_PASSWORDS})
+    return url
+
+
+@pytest.fixture(scope="session")
+def wechat_stack(model_path: Path, wechat_db_url: str, fake_wechat: FakeWeChat,
+                 tmp_path_factory) -> Stack:
+    logs = tmp_path_factory.mktemp("wechat-server-logs")
+    stack = start_stack(model_path, free_port(), free_port(), log_dir=logs, extra_env={
+        "CLAIMS_DB_URL": wechat_db_url,
+        "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-photos")),
+        "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
+        "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_API_BASE_URL": fake_wechat.base_url,
+        "REDIS_URL": "",
+    })
+    stack.log_file = logs / f"rasa-{stack.rasa_port}.log"
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def wechat_user(wechat_stack: Stack, fake_wechat: FakeWeChat) -> WeChatUser:
+    return WeChatUser(wechat_stack, fake_wechat)
+
+
+@pytest.fixture
+def encrypted_wechat_user(wechat_stack: Stack, fake_wechat: FakeWeChat) -> WeChatUser:
+    return WeChatUser(wechat_stack, fake_wechat, encrypted=True)
