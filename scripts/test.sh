@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh
+scripts/build-widget.sh      # the chat widget the browser tests load
+scripts/install-browser.sh   # Debian's chromium for tests/browser/
 source scripts/env.sh
 python scripts/train_if_needed.py > /dev/null
 TEST_POSTGRES_URL=$(scripts/postgres.sh)
