@@ -42,5 +42,6 @@ class SafeRestInput(RestInput):
         return message if isinstance(message, str) else ""
 
     def _extract_input_channel(self, req: Request) -> str:
-        channel = _json_object(req).get("input_channel")
-        return channel if isinstance(channel, str) else self.name()
+        # Never the caller's word: a REST caller claiming "wechat" would pass for
+        # the WeChat user whose openid it sends (bound identities are per channel).
+        return self.name()
