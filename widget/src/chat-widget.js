@@ -128,6 +128,7 @@ class ChatWidget {
     this.view.setTyping(false);
     this.view.clearQuickReplies();
     this.addEntry(entry, { interactive: true });
+    this.view.markUnread();
   }
 
   /** An image the bot sent (Rasa's `attachment`), only over http(s). */

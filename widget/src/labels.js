@@ -15,6 +15,6 @@ export const LABELS = {
   typing: "正在输入…",
   uploading: "正在上传照片…",
   uploadFailed: "照片没有传上去，请检查网络后再试一次。",
-  photoSent: (name) => `📷 已发送照片：${name}`,
+  photoSent: (name) => `已发送照片：${name}`,
   image: "图片",
 };

@@ -11,6 +11,22 @@ function el(tag, className, text) {
   return node;
 }
 
+// A camera drawn as SVG: an emoji needs a font that not every device has.
+function cameraIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const body = document.createElementNS(ns, "path");
+  body.setAttribute("d", "M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z");
+  const lens = document.createElementNS(ns, "circle");
+  lens.setAttribute("cx", "12");
+  lens.setAttribute("cy", "13");
+  lens.setAttribute("r", "4");
+  svg.append(body, lens);
+  return svg;
+}
+
 function button(className, text, label) {
   const node = el("button", className, text);
   node.type = "button";
@@ -70,7 +86,8 @@ export class ChatView {
       this.fileInput.value = ""; // the same photo may be chosen again later
       if (files.length) onPhotos(files);
     });
-    const photo = button("cxw-photo", "📷", LABELS.photo);
+    const photo = button("cxw-photo", undefined, LABELS.photo);
+    photo.append(cameraIcon());
     photo.addEventListener("click", () => this.fileInput.click());
     this.input = el("input", "cxw-input");
     this.input.type = "text";
@@ -97,6 +114,7 @@ export class ChatView {
 
   /** Show or hide the panel; `onToggle` hears about it. */
   toggle(open) {
+    if (open) this.launcher.classList.remove("cxw-unread");
     this.panel.hidden = !open;
     this.launcher.hidden = open;
     this.launcher.setAttribute("aria-expanded", String(open));
@@ -134,6 +152,11 @@ export class ChatView {
       this.log.insertBefore(replies, this.typing);
     }
     this.scrollToEnd();
+  }
+
+  /** A bot message arrived while the panel is closed (an agent may answer later). */
+  markUnread() {
+    if (this.panel.hidden) this.launcher.classList.add("cxw-unread");
   }
 
   /** Quick replies belong to the newest bot message only; anything new removes them. */
