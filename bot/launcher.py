@@ -29,6 +29,7 @@ class Stack:
     action_port: int
     console_port: int | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # "actions", "rasa", "console", as started
 
     @property
     def rasa_url(self) -> str:
@@ -83,10 +84,15 @@ def start_stack(
     extra_env: dict[str, str] | None = None,
     timeout: float = 240,
     console_port: int | None = None,
+    endpoints: Path = ROOT / "endpoints.yml",
+    logging_config: Path | None = None,
+    services: tuple[str, ...] = ("actions", "rasa"),
 ) -> Stack:
     """Start the servers as child processes and return once all are ready.
 
-    The agent console starts only when `console_port` is given.
+    The agent console starts only when `console_port` is given. The cluster mode
+    (bot/cluster.py) passes its own endpoints file and logging configuration, and
+    restarts one kind of server at a time through `services`.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -102,14 +108,16 @@ def start_stack(
     }
     stack = Stack(rasa_port, action_port, console_port)
     python = sys.executable
+    logging_args = ["--logging-config-file", str(logging_config)] if logging_config else []
     commands = {
         "actions": [python, "-m", "rasa_sdk", "--actions", "bot.actions",
-                    "--port", str(action_port)],
+                    "--port", str(action_port), *logging_args],
         "rasa": [python, "-m", "rasa", "run", "--model", str(model), "--enable-api",
                  "--cors", "*", "--port", str(rasa_port), "--interface", "127.0.0.1",
-                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                 "--credentials", "credentials.yml", "--endpoints", str(endpoints), *logging_args,
                  *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else [])],
     }
+    commands = {name: command for name, command in commands.items() if name in services}
     if console_port is not None:
         commands["console"] = [python, "-m", "bot.console", "--port", str(console_port)]
     for name, command in commands.items():
@@ -117,10 +125,13 @@ def start_stack(
         stack.processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
-    _wait_until(lambda: _get_json(f"{stack.action_url}/health").get("status") == "ok",
-                "action server", stack, timeout)
-    _wait_until(lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack,
-                timeout)
+        stack.names.append(name)
+    if "actions" in commands:
+        _wait_until(lambda: _get_json(f"{stack.action_url}/health").get("status") == "ok",
+                    "action server", stack, timeout)
+    if "rasa" in commands:
+        _wait_until(lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack,
+                    timeout)
     if console_port is not None:
         _wait_until(lambda: _get_json(f"{stack.console_url}/health").get("status") == "ok",
                     "agent console", stack, timeout)
