@@ -10,6 +10,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
+from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.db import repository
 from bot.db.models import Photo
@@ -158,7 +159,7 @@ class ActionRegisterComplaint(Action):
                 materials_deadline=f"{complaint.materials_deadline:%Y年%m月%d日}",
                 acceptance_deadline=f"{complaint.acceptance_deadline:%Y年%m月%d日}",
             )
-        return [SlotSet("complaint_text", None)]
+        return [SlotSet("complaint_text", None), *start_handoff(dispatcher, tracker, "complaint")]
 
 
 class ActionStoreRating(Action):

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.handoff import start_handoff
 from bot.dialogue.unclear import count_consecutive_misses, reply_for_unclear
 
 
@@ -20,6 +21,10 @@ class ActionHandleMisunderstanding(Action):
     ) -> list[dict[str, Any]]:
         misses = count_consecutive_misses(tracker.events, self.name())
         reason = reply_for_unclear(tracker.latest_message.get("text"), misses)
+        if reason == "offer_human":  # domain.md §9: twice not understood → a person
+            dispatcher.utter_message(response="utter_handoff_not_understood")
+            return [SlotSet("unclear_reason", reason),
+                    *start_handoff(dispatcher, tracker, "not_understood")]
         # A follow-up (not a rule) so the core fallback, which has no rule of
         # its own, answers the same way as the NLU fallback.
         return [SlotSet("unclear_reason", reason), FollowupAction("utter_unclear")]

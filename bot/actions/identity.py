@@ -12,6 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.account import tell_claim_status, tell_my_policy
+from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
 from bot.channels.wechat_messages import WECHAT_CHANNEL
@@ -153,7 +154,8 @@ class ActionStartRequest(Action):
             events += start_report_events(dispatcher, tracker)
         if tracker.get_slot("identity_locked"):
             dispatcher.utter_message(response="utter_identity_locked")
-            return events
+            return events + start_handoff(dispatcher, tracker, "identity_locked",
+                                          offer_callback=False)
         if tracker.get_slot("identity_verified"):
             return events + carry_out(request, dispatcher, tracker)
         known = wechat_bound_customer(tracker)
@@ -177,6 +179,10 @@ class ActionAfterIdentity(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         if not tracker.get_slot("identity_verified"):
-            return [SlotSet("pending_request", None)]
+            events: list[EventType] = [SlotSet("pending_request", None)]
+            if tracker.get_slot("identity_locked"):
+                events += start_handoff(dispatcher, tracker, "identity_locked",
+                                        offer_callback=False)
+            return events
         request = tracker.get_slot("pending_request")
         return [SlotSet("pending_request", None), *carry_out(request, dispatcher, tracker)]

@@ -13,12 +13,14 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message
 from bot.db.session import claims_session
 from bot.dialogue.report_facts import NOT_AN_ANSWER, facts_from_message
 from bot.dialogue.report_summary import reasons_text, summary_fields
+from bot.handoff.queue import reason_after_report
 from bot.reporting import FiledReport, ReportFacts, file_report
-from bot.rules.fast_track import Outcome
+from bot.rules.fast_track import LARGE_LOSS_THRESHOLD, Outcome
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -212,7 +214,12 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(response="utter_no_active_policy")
             return reset_report_events()
         _tell_outcome(dispatcher, filed)
-        return reset_report_events() + [SlotSet("last_report_number", filed.report_number)]
+        events = reset_report_events() + [SlotSet("last_report_number", filed.report_number)]
+        facts = _facts(tracker)
+        reason = filed.newly_filed and reason_after_report(
+            filed.outcome.value, facts.own_loss + (facts.third_party_loss or 0),
+            LARGE_LOSS_THRESHOLD)
+        return events + (start_handoff(dispatcher, tracker, reason) if reason else [])
 
 
 class ActionCancelReport(Action):

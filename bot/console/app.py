@@ -22,15 +22,13 @@ from bot.db import repository
 from bot.db.models import Agent, HandoffTicket, Photo
 from bot.db.passwords import password_matches
 from bot.db.session import claims_session
-from bot.handoff.display import AGENT_METADATA_KEY, output_channel, transcript
+from bot.handoff.display import AGENT_METADATA_KEY, NOT_FOR_REPLIES, output_channel, transcript
 from bot.handoff.rasa_api import RasaApi, RasaApiError
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_REPLY_CHARS = 2000
-# Channels a reply must not go to: the photo upload answers its HTTP request only.
-NOT_FOR_REPLIES = frozenset({"photos"})
 
 
 def _now() -> datetime:

@@ -6,6 +6,9 @@ import re
 from typing import Any
 
 AGENT_METADATA_KEY = "handoff_agent"  # set on the bot events that carry an agent's reply
+# Channels a reply must not go to: the photo upload (bot.channels.photos) answers
+# its own HTTP request only.
+NOT_FOR_REPLIES = frozenset({"photos"})
 _INTERNAL_INTENTS = {"handoff_returned", "handoff_closed"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -29,6 +29,8 @@ class OfficeHours:
         return minute >= self.opens or minute < self.closes  # overnight shift
 
     def __str__(self) -> str:
+        if self.opens == self.closes:
+            return "00:00-24:00"
         return f"{_clock(self.opens)}-{_clock(self.closes)}"
 
 
@@ -47,6 +49,4 @@ def parse_office_hours(text: str) -> OfficeHours:
         raise ValueError(f"not a time of day in {text!r}")
     if closes == 24 * 60 and opens == 0:
         closes = 0  # the whole day
-    # Validate that both ends are real clock times.
-    time(opens // 60, opens % 60)
     return OfficeHours(opens, closes)

@@ -64,8 +64,17 @@ class RasaApi:
         event = {"event": "bot", "text": text, "metadata": metadata}
         await self.append_events(sender_id, [event], output_channel)
 
-    async def resume(self, sender_id: str) -> None:
-        await self.append_events(sender_id, [{"event": "resume"}])
+    async def resume(self, sender_id: str, farewell: str | None = None,
+                     output_channel: str | None = None) -> None:
+        """Resume a paused conversation, as if the bot had just started listening;
+        `farewell`, if given, is said first on `output_channel`.
+
+        While paused no action ran after the customer's messages; rules that start
+        with an intent expect `action_listen` before it, so it is appended too.
+        """
+        events = [{"event": "bot", "text": farewell}] if farewell else []
+        events += [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        await self.append_events(sender_id, events, output_channel if farewell else None)
 
     async def trigger_intent(self, sender_id: str, intent: str,
                              output_channel: str | None) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-// The agent console. Every customer text goes into the page with textContent
-// (never innerHTML): whatever a customer types stays text.
+// The agent console. Every customer text goes into the page with textContent,
+// never parsed as markup: whatever a customer types stays text.
 "use strict";
 
 const state = {csrf: null, selected: null, me: null};

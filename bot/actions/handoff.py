@@ -1,0 +1,292 @@
+"""Human handoff (转人工): queue the conversation for an agent and pause the bot,
+or record a call-back; let a waiting customer cancel; ask for a score afterwards.
+
+The rules (queue order, expected wait, office hours) are in bot/handoff/; the
+state lives in the claims database, so any Rasa server and any console can
+serve any conversation. The agent console resumes the conversation itself
+(see bot/console/).
+"""
+
+import asyncio
+import logging
+import re
+from datetime import datetime, timedelta, timezone
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.actions.messages import customer_message
+from bot.db import repository
+from bot.db.models import HandoffTicket
+from bot.db.session import claims_session
+from bot.dialogue.account_text import parse_score
+from bot.dialogue.report_facts import clean_free_text
+from bot.handoff.display import NOT_FOR_REPLIES, output_channel
+from bot.handoff.hours import parse_office_hours
+from bot.handoff.queue import (
+    WAITING,
+    QueuedTicket,
+    expected_wait_minutes,
+    position_in_queue,
+    priority_for,
+    wants_to_stop_waiting,
+)
+from bot.handoff.rasa_api import RasaApi, RasaApiError
+from bot.photo_store import report_for_conversation
+from bot.settings import load_settings
+from bot.texts import response_text
+
+logger = logging.getLogger(__name__)
+
+# What the bot says first, by reason; the identity lock message already says it.
+INTRO = {
+    "customer_request": "utter_how_to_reach_human",
+    "not_understood": "utter_handoff_not_understood",
+    "injury": "utter_handoff_injury",
+    "large_loss": "utter_handoff_large_loss",
+    "complaint": "utter_handoff_complaint",
+}
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+NOT_NOW = {"cancel", "deny"}  # intents that leave the call-back or rating form
+NO_COMMENT = re.compile(r"^\s*(没有|没了|无|不用了?|没什么|没有了|沒有)[\s。.!！了]*$")
+FORM_SLOTS = ("callback_phone", "callback_time", "rating_score", "rating_comment")
+_background: set[asyncio.Task] = set()  # keeps scheduled resumes alive until done
+
+
+def _verified_customer_id(tracker: Tracker) -> int | None:
+    value = tracker.get_slot("customer_id")
+    return int(value) if tracker.get_slot("identity_verified") and value is not None else None
+
+
+def _leave_form(tracker: Tracker) -> list[EventType]:
+    """An agent (or the call-back) takes over: the form in progress stops asking."""
+    if tracker.active_loop_name is None:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                  offer_callback: bool = True) -> list[EventType]:
+    """Queue the conversation for an agent and pause the bot; if nobody can take it
+    (outside office hours, no agent online) offer a call-back, when `offer_callback`."""
+    settings = load_settings()
+    now = datetime.now(timezone.utc)
+    try:
+        with claims_session() as session:
+            ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
+            online = repository.agents_online(
+                session, timedelta(seconds=settings.agent_online_seconds), now)
+            open_now = parse_office_hours(settings.office_hours).is_open(now, settings.timezone)
+            if ticket is None and (not open_now or online == 0):
+                return _offer_callback(dispatcher, tracker, reason, open_now, offer_callback)
+            if ticket is None:
+                report = report_for_conversation(session, tracker.sender_id)
+                ticket = repository.open_handoff_ticket(
+                    session, sender_id=tracker.sender_id, reason=reason,
+                    priority=priority_for(reason), customer_id=_verified_customer_id(tracker),
+                    report_id=report.id if report else None,
+                )
+            queue = [QueuedTicket(t.id, t.priority, t.created_at)
+                     for t in repository.waiting_tickets(session)]
+            position = position_in_queue(queue, ticket.id) if ticket.status == WAITING else 1
+            ticket_id = ticket.id
+    except SQLAlchemyError:
+        logger.exception("could not queue the conversation for an agent")
+        dispatcher.utter_message(response="utter_database_unavailable")
+        return []
+    if INTRO.get(reason):
+        dispatcher.utter_message(response=INTRO[reason])
+    dispatcher.utter_message(
+        response="utter_handoff_queued", position=position,
+        wait_minutes=expected_wait_minutes(position, online, settings.minutes_per_customer),
+    )
+    return [SlotSet("handoff_ticket_id", ticket_id), SlotSet("handoff_reason", reason),
+            *_leave_form(tracker), ConversationPaused()]
+
+
+def _offer_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                    open_now: bool, offer_callback: bool) -> list[EventType]:
+    if not offer_callback:
+        return []
+    if open_now:
+        dispatcher.utter_message(response="utter_handoff_offer_callback_busy")
+    else:
+        dispatcher.utter_message(response="utter_handoff_offer_callback_closed",
+                                 hours=str(parse_office_hours(load_settings().office_hours)))
+    return [SlotSet("handoff_reason", reason), *_leave_form(tracker),
+            FollowupAction("callback_form")]
+
+
+def schedule_resume(sender_id: str, farewell: str | None = None,
+                    channel: str | None = None) -> None:
+    """Resume the paused conversation once this turn is saved, saying `farewell` first.
+
+    Rasa holds the conversation's lock while it runs this action, so the call
+    is made afterwards, from a background task (it waits for the lock). The
+    text goes through Rasa's API too: Rasa drops the messages of a slot
+    mapping's action, which is how this code runs.
+    """
+    task = asyncio.get_running_loop().create_task(_resume(sender_id, farewell, channel))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _resume(sender_id: str, farewell: str | None, channel: str | None,
+                  attempts: int = 5) -> None:
+    settings = load_settings()
+    api = RasaApi(settings.rasa_url, settings.rasa_api_token)
+    for _ in range(attempts):
+        try:
+            await api.resume(sender_id, farewell, channel)
+            return
+        except RasaApiError:
+            await asyncio.sleep(1)
+    logger.error("could not resume conversation %s after the customer stopped waiting",
+                 sender_id)
+
+
+class ActionStartHandoff(Action):
+    """The customer asked for a person (any wording, also in the middle of a form)."""
+
+    def name(self) -> str:
+        return "action_start_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        return start_handoff(dispatcher, tracker, "customer_request")
+
+
+class ActionHandoffWatch(Action):
+    """Runs on every customer message through the slot mapping of handoff_ticket_id.
+
+    Rasa predicts nothing while a conversation is paused, but it still extracts
+    slots: this is how "取消" / "不用了" from a waiting customer is heard.
+    """
+
+    def name(self) -> str:
+        return "action_handoff_watch"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if not tracker.is_paused():
+            return []
+        message = customer_message(tracker)
+        farewell = None
+        with claims_session() as session:
+            ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
+            if ticket is not None:
+                if ticket.status != WAITING or not wants_to_stop_waiting(message.intent,
+                                                                          message.text):
+                    return []  # the agent reads it in the console
+                if not repository.end_ticket(session, ticket.id, "cancelled",
+                                             from_statuses=(WAITING,)):
+                    return []  # an agent accepted it this very moment
+                farewell = response_text("utter_handoff_cancelled")
+        # Cancelled, or paused with no live ticket left: the bot takes over again.
+        schedule_resume(tracker.sender_id, farewell,
+                        output_channel(tracker.events, NOT_FOR_REPLIES))
+        return [SlotSet("handoff_ticket_id", None)]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        message = customer_message(tracker)
+        if requested is None or message.intent in NOT_NOW:
+            return []  # activation, or "不用了": the rule stops the form
+        if requested == "callback_phone":
+            match = MOBILE.search(re.sub(r"[\s\-]", "", message.text))
+            if match is None:
+                dispatcher.utter_message(response="utter_callback_phone_invalid")
+            return [SlotSet("callback_phone", match.group(1) if match else None)]
+        text = clean_free_text(message.text)[:100]
+        return [SlotSet(requested, text or None)]
+
+
+class ActionRegisterCallback(Action):
+    def name(self) -> str:
+        return "action_register_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        phone, preferred = tracker.get_slot("callback_phone"), tracker.get_slot("callback_time")
+        reason = tracker.get_slot("handoff_reason") or "customer_request"
+        with claims_session() as session:
+            report = report_for_conversation(session, tracker.sender_id)
+            ticket = repository.open_handoff_ticket(
+                session, sender_id=tracker.sender_id, reason=reason,
+                priority=priority_for(reason), customer_id=_verified_customer_id(tracker),
+                report_id=report.id if report else None, callback=True,
+            )
+            repository.record_callback(session, ticket, phone, preferred)
+        dispatcher.utter_message(response="utter_callback_registered", phone=phone,
+                                 preferred_time=preferred)
+        return [SlotSet(slot, None) for slot in ("callback_phone", "callback_time",
+                                                 "handoff_reason")]
+
+
+class ValidateHandoffRatingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_rating_form"
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        message = customer_message(tracker)
+        if requested == "rating_score":
+            if message.intent in NOT_NOW:
+                return []  # no score: the rule stops the form
+            score = parse_score(message.text)
+            if score is None:
+                dispatcher.utter_message(response="utter_rating_not_understood")
+            return [SlotSet("rating_score", None if score is None else str(score))]
+        if requested == "rating_comment":
+            no_comment = message.intent in NOT_NOW or NO_COMMENT.match(message.text)
+            return [SlotSet("rating_comment", "" if no_comment else
+                            clean_free_text(message.text))]
+        return []
+
+
+class ActionStoreHandoffRating(Action):
+    """The score after a handoff, in the same table as every other rating (回访)."""
+
+    def name(self) -> str:
+        return "action_store_handoff_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        score = int(tracker.get_slot("rating_score"))
+        ticket_id = tracker.get_slot("handoff_ticket_id")
+        with claims_session() as session:
+            ticket = session.get(HandoffTicket, int(ticket_id)) if ticket_id else None
+            repository.store_rating(
+                session, score, comment=tracker.get_slot("rating_comment") or None,
+                customer_id=ticket.customer_id if ticket else _verified_customer_id(tracker),
+                report_id=ticket.report_id if ticket else None,
+                handoff_ticket_id=ticket.id if ticket else None,
+            )
+        dispatcher.utter_message(response="utter_rating_stored", score=score)
+        return [SlotSet(slot, None) for slot in ("rating_score", "rating_comment",
+                                                 "handoff_ticket_id", "handoff_reason")]
+
+
+class ActionStopHandoffForm(Action):
+    """"不用了" in the call-back or rating form: stop asking, store nothing."""
+
+    def name(self) -> str:
+        return "action_stop_handoff_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if tracker.active_loop_name == "callback_form":
+            dispatcher.utter_message(response="utter_callback_not_needed")
+        else:
+            dispatcher.utter_message(response="utter_rating_skipped")
+        return [ActiveLoop(None), SlotSet("requested_slot", None),
+                *[SlotSet(slot, None) for slot in FORM_SLOTS], SlotSet("handoff_reason", None)]
