@@ -262,3 +262,14 @@ def test_on_a_phone_the_chat_fills_the_screen(browser, bot_stack):
         assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
     finally:
         context.close()
+
+
+def test_the_server_serves_the_widget_files_and_nothing_else(bot_stack):
+    base = f"{bot_stack.rasa_url}/widget"
+    for name, kind in [("chat-widget.js", "application/javascript"),
+                       ("chat-widget.css", "text/css"), ("demo.html", "text/html")]:
+        served = requests.get(f"{base}/{name}", timeout=30)
+        assert served.status_code == 200 and served.headers["Content-Type"].startswith(kind)
+    assert requests.get(base, timeout=30).url == f"{base}/demo.html"
+    for other in ("build.mjs", "..%2Fcredentials.yml", ".build-stamp"):
+        assert requests.get(f"{base}/{other}", timeout=30).status_code == 404
