@@ -34,9 +34,7 @@ class WidgetAssets(InputChannel):
         # An absolute prefix: Rasa joins it onto /webhooks/, which keeps it as /widget.
         return "/widget"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         assets = Blueprint("widget_assets", __name__)
 
         @assets.route("/", methods=["GET"])
@@ -49,9 +47,11 @@ class WidgetAssets(InputChannel):
                 raise NotFound("no such widget file")
             path = DIST / name
             if not path.is_file():
-                return response.text("chat widget not built: run scripts/build-widget.sh",
-                                     status=503)
-            return await response.file(path, mime_type=CONTENT_TYPES[name],
-                                       headers={"Cache-Control": "no-cache"})
+                return response.text(
+                    "chat widget not built: run scripts/build-widget.sh", status=503
+                )
+            return await response.file(
+                path, mime_type=CONTENT_TYPES[name], headers={"Cache-Control": "no-cache"}
+            )
 
         return assets

@@ -19,8 +19,13 @@ from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -28,8 +33,11 @@ CHROMIUM_ARGS = [
 def widget_db_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('widget-claims') / 'claims.db'}"
     subprocess.run(
-        [sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
-        capture_output=True, env={**os.environ, **AGENT_PASSWORDS},
+        [sys.executable, "-m", "bot.db.seed", "--url", url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **AGENT_PASSWORDS},
     )
     return url
 
@@ -40,8 +48,13 @@ def bot_stack(model_path: Path, widget_db_url: str, tmp_path_factory) -> Stack:
     if not (ROOT / "widget" / "dist" / "chat-widget.js").is_file():
         subprocess.run(["scripts/build-widget.sh"], cwd=ROOT, check=True)
     logs = tmp_path_factory.mktemp("widget-server-logs")
-    stack = start_stack(model_path, free_port(), free_port(), log_dir=logs,
-                        extra_env={"CLAIMS_DB_URL": widget_db_url})
+    stack = start_stack(
+        model_path,
+        free_port(),
+        free_port(),
+        log_dir=logs,
+        extra_env={"CLAIMS_DB_URL": widget_db_url},
+    )
     yield stack
     stack.stop()
 

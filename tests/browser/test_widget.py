@@ -25,10 +25,13 @@ MESSAGES = ".cxw-msg:not(.cxw-typing)"
 @pytest.fixture(scope="module")
 def texts(bot_stack) -> dict[str, list[str]]:
     """The running model's responses (its own domain, which may be older than domain.yml)."""
-    domain = requests.get(f"{bot_stack.rasa_url}/domain", headers={"Accept": "application/json"},
-                          timeout=30).json()
-    return {name: [variation["text"] for variation in variations if "text" in variation]
-            for name, variations in domain["responses"].items()}
+    domain = requests.get(
+        f"{bot_stack.rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30
+    ).json()
+    return {
+        name: [variation["text"] for variation in variations if "text" in variation]
+        for name, variations in domain["responses"].items()
+    }
 
 
 # How 张伟 answers each question of the report: typed, or a quick-reply button clicked.
@@ -54,8 +57,7 @@ def prefix(text: str) -> str:
 
 
 def questions(texts: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {name: variations for name, variations in texts.items()
-            if name.startswith("utter_ask_")}
+    return {name: variations for name, variations in texts.items() if name.startswith("utter_ask_")}
 
 
 def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
@@ -90,7 +92,8 @@ def wait_for_bot(page: Page, after: int, starts: list[str]) -> list[str]:
     page.wait_for_function(
         """([after, starts]) => [...document.querySelectorAll('.cxw-msg-bot .cxw-text')]
               .slice(after).some(e => starts.some(s => e.textContent.startsWith(s)))""",
-        arg=[after, starts], timeout=BOT_WAIT_MS,
+        arg=[after, starts],
+        timeout=BOT_WAIT_MS,
     )
     return bot_texts(page)[after:]
 
@@ -135,8 +138,7 @@ def test_a_coverage_question_is_answered_in_the_page_with_only_local_assets(page
     assert outside == [], "the widget must not load anything from elsewhere"
 
 
-def test_zhang_wei_reports_a_small_accident_and_sends_two_photos(page, bot_stack, texts,
-                                                                 widget_db):
+def test_zhang_wei_reports_a_small_accident_and_sends_two_photos(page, bot_stack, texts, widget_db):
     open_demo(page, bot_stack)
     file_input = page.locator("input.cxw-file")
     assert file_input.get_attribute("accept") == "image/*"
@@ -158,19 +160,25 @@ def test_zhang_wei_reports_a_small_accident_and_sends_two_photos(page, bot_stack
         pytest.fail("the report never reached its summary")
     answer(page, "click", "确认提交")
     expect(page.get_by_text(texts["utter_fast_track_eligible"][0])).to_be_visible(
-        timeout=BOT_WAIT_MS)
+        timeout=BOT_WAIT_MS
+    )
     expect(page.get_by_text(prefix(texts["utter_report_filed"][0]))).to_be_visible()
 
     file_input.set_input_files(
-        [{"name": "front.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((200, 30, 40))}])
+        [{"name": "front.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((200, 30, 40))}]
+    )
     expect(page.get_by_text("已收到 1/3 张照片")).to_be_visible(timeout=BOT_WAIT_MS)
     file_input.set_input_files(
-        [{"name": "damage.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((20, 90, 200))}])
+        [{"name": "damage.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((20, 90, 200))}]
+    )
     expect(page.get_by_text("已收到 2/3 张照片")).to_be_visible(timeout=BOT_WAIT_MS)
     expect(page.locator(".cxw-msg-user", has_text="damage.jpg")).to_be_visible()
 
-    [report] = widget_db.execute(
-        select(Report).join(Customer).where(Customer.name == "张伟")).scalars().all()
+    [report] = (
+        widget_db.execute(select(Report).join(Customer).where(Customer.name == "张伟"))
+        .scalars()
+        .all()
+    )
     assert report.sender_id == session_id(page)  # the widget's conversation filed it
     assert len(report.photos) == 2
 
@@ -195,6 +203,25 @@ def test_a_reload_keeps_the_conversation_and_the_session(page, bot_stack, texts)
     expect(page.get_by_text(verified)).to_be_visible(timeout=BOT_WAIT_MS)
 
 
+def test_a_message_pushed_later_reaches_the_closed_widget(page, bot_stack):
+    """How an agent's reply arrives: Rasa's API on the conversation's latest channel."""
+    open_demo(page, bot_stack)
+    say(page, "交强险赔多少")
+    expect_the_liability_limits(page)
+    page.locator(".cxw-close").click()
+    pushed = "坐席小王：您好，我来帮您处理。"
+    response = requests.post(
+        f"{bot_stack.rasa_url}/conversations/{session_id(page)}/tracker/events",
+        params={"output_channel": "latest", "execute_side_effects": "true"},
+        json=[{"event": "bot", "text": pushed}],
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    expect(page.locator(".cxw-launcher.cxw-unread")).to_be_visible(timeout=BOT_WAIT_MS)
+    page.locator(".cxw-launcher").click()
+    expect(page.locator(".cxw-msg-bot", has_text=pushed)).to_be_visible()
+
+
 @pytest.mark.parametrize(
     ("name", "mime_type", "content"),
     [
@@ -202,13 +229,16 @@ def test_a_reload_keeps_the_conversation_and_the_session(page, bot_stack, texts)
         ("scan.jpg", "image/jpeg", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"),
     ],
 )
-def test_a_file_that_is_not_a_photo_is_refused_in_chinese(page, bot_stack, texts, name,
-                                                          mime_type, content):
+def test_a_file_that_is_not_a_photo_is_refused_in_chinese(
+    page, bot_stack, texts, name, mime_type, content
+):
     open_demo(page, bot_stack)
     page.locator("input.cxw-file").set_input_files(
-        [{"name": name, "mimeType": mime_type, "buffer": content}])
-    expect(page.locator(".cxw-msg-error")).to_have_text(texts["utter_photo_wrong_type"][0],
-                                                        timeout=BOT_WAIT_MS)
+        [{"name": name, "mimeType": mime_type, "buffer": content}]
+    )
+    expect(page.locator(".cxw-msg-error")).to_have_text(
+        texts["utter_photo_wrong_type"][0], timeout=BOT_WAIT_MS
+    )
 
 
 def test_messages_are_shown_as_text_never_as_markup(page, bot_stack):
@@ -223,10 +253,12 @@ def test_messages_are_shown_as_text_never_as_markup(page, bot_stack):
 @pytest.fixture
 def insurer_site(bot_stack):
     """An insurer's own page on another origin, with nothing but the one script tag."""
-    page = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-            "<title>某保险公司</title></head><body><h1>某保险公司</h1>"
-            f"<script src='{bot_stack.rasa_url}/widget/chat-widget.js' defer></script>"
-            "</body></html>").encode()
+    page = (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<title>某保险公司</title></head><body><h1>某保险公司</h1>"
+        f"<script src='{bot_stack.rasa_url}/widget/chat-widget.js' defer></script>"
+        "</body></html>"
+    ).encode()
 
     class InsurerPage(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
@@ -253,8 +285,9 @@ def test_one_script_tag_on_another_site_is_enough(page, bot_stack, insurer_site)
 
 
 def test_on_a_phone_the_chat_fills_the_screen(browser, bot_stack):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     try:
         page = context.new_page()
         open_demo(page, bot_stack)
@@ -266,8 +299,11 @@ def test_on_a_phone_the_chat_fills_the_screen(browser, bot_stack):
 
 def test_the_server_serves_the_widget_files_and_nothing_else(bot_stack):
     base = f"{bot_stack.rasa_url}/widget"
-    for name, kind in [("chat-widget.js", "application/javascript"),
-                       ("chat-widget.css", "text/css"), ("demo.html", "text/html")]:
+    for name, kind in [
+        ("chat-widget.js", "application/javascript"),
+        ("chat-widget.css", "text/css"),
+        ("demo.html", "text/html"),
+    ]:
         served = requests.get(f"{base}/{name}", timeout=30)
         assert served.status_code == 200 and served.headers["Content-Type"].startswith(kind)
     assert requests.get(base, timeout=30).url == f"{base}/demo.html"
