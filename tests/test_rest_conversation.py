@@ -42,8 +42,16 @@ def test_thanks_and_goodbye(customer):
     assert customer.say("好的，再见") == response_texts("utter_goodbye")
 
 
-def test_asking_for_a_person_explains_how_to_reach_one(customer):
-    assert customer.say("转人工") == response_texts("utter_how_to_reach_human")
+def call_back_offer() -> set[str]:
+    """The bot's offer when no agent can take the chat (nobody online, or after hours)."""
+    return {response_texts("utter_handoff_offer_callback_busy")[0],
+            response_texts("utter_handoff_offer_callback_closed")[0].format(hours="09:00-21:00")}
+
+
+def test_asking_for_a_person_with_no_agent_online_offers_a_call_back(customer):
+    replies = customer.say("转人工")
+    assert replies[0] in call_back_offer(), replies
+    assert replies[1:] == response_texts("utter_ask_callback_phone")
 
 
 def test_health_insurance_question_is_declined_politely(customer):
@@ -80,9 +88,11 @@ def test_replies_never_echo_markup(customer, text):
     assert not any("<" in reply or ">" in reply for reply in replies)
 
 
-def test_two_misses_in_a_row_offer_a_human(customer):
+def test_two_misses_in_a_row_hand_over_to_a_human(customer):
     assert customer.say("asdf qwer") == [unclear_text("not_chinese")]
-    assert customer.say("zxcv uiop") == [unclear_text("offer_human")]
+    replies = customer.say("zxcv uiop")
+    assert replies[0] == response_texts("utter_handoff_not_understood")[0]
+    assert replies[1] in call_back_offer(), replies  # no agent online in this stack
 
 
 @pytest.mark.parametrize(

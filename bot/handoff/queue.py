@@ -64,11 +64,6 @@ def expected_wait_minutes(position: int, agents_online: int, minutes_per_custome
     return max(1, rounds * minutes_per_customer)
 
 
-def may_accept(status: str) -> bool:
-    """Only a waiting ticket can be accepted (not one already taken, closed or a call-back)."""
-    return status == WAITING
-
-
 def wants_to_stop_waiting(intent: str | None, text: str | None) -> bool:
     """A waiting customer's "取消" / "不用了": the NLU's cancel, or the words themselves."""
     return intent in _STOP_INTENTS or bool(_STOP_WAITING.match(text or ""))

@@ -14,6 +14,8 @@ from bot.handoff.queue import priority_for
 
 from .support import AGENT_PASSWORDS, ConsoleAgent
 
+pytestmark = pytest.mark.servers
+
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "console" / "static"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

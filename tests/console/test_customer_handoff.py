@@ -4,6 +4,7 @@ takes the conversation back and asks for a score."""
 
 import time
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from bot.db.models import CallbackRequest, HandoffMessage, HandoffTicket, Satisf
 from bot.texts import _responses, response_text
 
 from .conftest import ONLINE_SECONDS
+
+pytestmark = pytest.mark.servers
 
 
 def prefix(name: str) -> str:

@@ -8,7 +8,6 @@ import pytest
 from bot.handoff.queue import (
     QueuedTicket,
     expected_wait_minutes,
-    may_accept,
     position_in_queue,
     priority_for,
     queue_order,
@@ -58,12 +57,6 @@ def test_only_injury_is_urgent():
 ])
 def test_expected_wait_is_rounds_of_service_before_the_customer(position, agents, minutes):
     assert expected_wait_minutes(position, agents, minutes_per_customer=5) == minutes
-
-
-def test_only_a_waiting_ticket_may_be_accepted():
-    assert may_accept("waiting")
-    for status in ("accepted", "closed", "callback"):
-        assert not may_accept(status)
 
 
 @pytest.mark.parametrize("text", ["取消", "不用了", "不等了", "算了吧", "不用了，谢谢", "不需要了。"])
