@@ -16,6 +16,7 @@ from bot.db.models import HandoffTicket, Report
 from bot.dialogue.account_text import cover_lines, status_text
 from bot.handoff.display import mask_phone, mask_plate
 from bot.handoff.queue import REASONS, QueuedTicket, position_in_queue
+from bot.settings import load_settings
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -90,7 +91,8 @@ def ticket_detail(session: Session, ticket: HandoffTicket, now: datetime) -> dic
     detail["report"] = _report(ticket.report) if ticket.report else None
     policy = None
     if customer is not None:
-        policy = repository.active_policy(session, customer.id, now.date())
+        today = now.astimezone(load_settings().timezone).date()
+        policy = repository.active_policy(session, customer.id, today)
     detail["policy"] = None if policy is None else {
         "policy_number": policy.policy_number,
         "plate": mask_plate(policy.vehicle.plate),
