@@ -1,0 +1,99 @@
+"""Structured, masked logs: one JSON object per line, personal data hidden.
+
+Both servers load it through their ``--logging-config-file`` option
+(deploy/logging.yml; the launcher passes it in the cluster mode):
+
+    {"time": "2026-11-22T07:30:01.123+00:00", "level": "INFO", "logger": "rasa.core.processor",
+     "message": "…沪****** …138********…", "pid": 4242}
+
+What is masked, wherever it appears in a line (message, structlog fields,
+exception text), as typed or as a JSON ``\\uXXXX`` escape:
+
+- mobile phone numbers: 13800000001 → 138********
+- ID card numbers (18 or 15 digits): every digit → *
+- plates: all but the province character, 沪A12345 → 沪******
+
+Rasa installs its own coloured console handler after reading the logging
+configuration (``coloredlogs.install`` replaces the root's stdout/stderr stream
+handler but keeps its filters). The configuration therefore offers it a
+placeholder handler carrying `Silenced`, and writes the JSON lines through
+`JsonLinesHandler`, which is not a stream handler and so stays in place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime, timezone
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# A province character as typed or as json.dumps writes it (structlog's JSON).
+_PROVINCE = "|".join(
+    [f"[{PROVINCES}]"] + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES]
+)
+_PLATE = re.compile(
+    rf"(?P<province>{_PROVINCE})(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
+)
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{8})(?!\d)")
+
+
+def mask(text: str) -> str:
+    """`text` with phone numbers, ID numbers and plates hidden."""
+    text = _ID_NUMBER.sub(lambda m: "*" * len(m.group(0)), text)
+    text = _PHONE.sub(lambda m: m.group(1) + "*" * 8, text)
+    return _PLATE.sub(lambda m: m.group("province") + "*" * len(m.group("rest")), text)
+
+
+def _structured(message: str) -> dict | str:
+    """structlog (Rasa's newer log calls) hands over a JSON object; keep its fields."""
+    if message.startswith("{") and message.endswith("}"):
+        try:
+            return json.loads(message)
+        except ValueError:
+            pass
+    return message
+
+
+class MaskingJsonFormatter(logging.Formatter):
+    """A record as one JSON line, masked after serialisation so no field escapes it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": _structured(record.getMessage()),
+            "pid": record.process,
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return mask(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+class JsonLinesHandler(logging.Handler):
+    """Writes formatted records to the process's standard output, one per line."""
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        super().__init__(level)
+        # Its own file object on descriptor 1, not sys.stdout, which the console
+        # handlers Rasa and Sanic install write to.
+        self._stream = open(1, "w", encoding="utf-8", closefd=False, buffering=1)  # noqa: SIM115
+        logging.captureWarnings(True)  # Python warnings become JSON lines too
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._stream.write(self.format(record) + "\n")
+        except Exception:  # logging must never take the server down
+            self.handleError(record)
+
+
+class Silenced(logging.Filter):
+    """Drops every record: the console handler Rasa installs inherits it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
