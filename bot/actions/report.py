@@ -209,7 +209,10 @@ class ActionSubmitReport(Action):
         except SQLAlchemyError:
             logger.exception("could not file the report; the customer can confirm again")
             dispatcher.utter_message(response="utter_database_unavailable")
-            return [SlotSet("report_confirmed", None)]
+            # Back into the form at its last question: the summary is shown again
+            # and the next "确认" submits (the same idempotency key: one report).
+            return [SlotSet("report_confirmed", None), SlotSet("requested_slot", "report_confirmed"),
+                    ActiveLoop("report_form")]
         if filed is None:
             dispatcher.utter_message(response="utter_no_active_policy")
             return reset_report_events()
