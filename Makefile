@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 WITH_ENV := source scripts/env.sh &&
 
-.PHONY: help setup train db run shell test evaluate lint format clean
+.PHONY: help setup train db run shell test evaluate lint format clean cluster cluster-stop
 
 help:
 	@echo "make run       set up, train if needed, seed the demo database, start the bot"
@@ -12,6 +12,8 @@ help:
 	@echo "make train     train the model if its inputs changed"
 	@echo "make db        create and seed the embedded SQLite claims database"
 	@echo "make lint      ruff"
+	@echo "make cluster   the scale-out set on loopback: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers"
+	@echo "make cluster-stop  stop it"
 
 setup:
 	@scripts/setup-venv.sh
@@ -30,6 +32,12 @@ shell:
 
 test:
 	@scripts/test.sh
+
+cluster:
+	@scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
 
 evaluate: setup
 	@$(WITH_ENV) python scripts/evaluate.py

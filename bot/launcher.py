@@ -108,13 +108,16 @@ def start_stack(
     }
     stack = Stack(rasa_port, action_port, console_port)
     python = sys.executable
-    logging_args = ["--logging-config-file", str(logging_config)] if logging_config else []
+    def logging_args(option: str) -> list[str]:
+        return [option, str(logging_config)] if logging_config else []
+
     commands = {
         "actions": [python, "-m", "rasa_sdk", "--actions", "bot.actions",
-                    "--port", str(action_port), *logging_args],
+                    "--port", str(action_port), *logging_args("--logging-config_file")],
         "rasa": [python, "-m", "rasa", "run", "--model", str(model), "--enable-api",
                  "--cors", "*", "--port", str(rasa_port), "--interface", "127.0.0.1",
-                 "--credentials", "credentials.yml", "--endpoints", str(endpoints), *logging_args,
+                 "--credentials", "credentials.yml", "--endpoints", str(endpoints),
+                 *logging_args("--logging-config-file"),
                  *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else [])],
     }
     commands = {name: command for name, command in commands.items() if name in services}

@@ -8,6 +8,8 @@
 #                               TEST_POSTGRES_URL=$(scripts/postgres.sh) pytest
 #   scripts/postgres.sh stop    stop it
 #
+# PG_DIR, PG_PORT and PG_DATABASE choose another directory, port and database
+# (the cluster mode, scripts/cluster.sh, runs two such servers).
 # Idempotent: a second run reuses the cluster and the running server. The data
 # is disposable, so durability is switched off (fsync, synchronous_commit) for
 # speed. As root the server runs as the `postgres` user that Debian's package
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PG_PORT:-55432}
-DATABASE=claims_test
+DATABASE=${PG_DATABASE:-claims_test}
 PG_DIR=${PG_DIR:-$PWD/var/pg}
 DATA=$PG_DIR/data
 SOCKETS=$PG_DIR/run

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-venv.sh
 scripts/build-widget.sh      # the chat widget the browser tests load
 scripts/install-browser.sh   # Debian's chromium for tests/browser/
+scripts/cluster.sh install    # Debian's nginx and Redis for tests/cluster/
 source scripts/env.sh
 python scripts/train_if_needed.py > /dev/null
 TEST_POSTGRES_URL=$(scripts/postgres.sh)
