@@ -221,7 +221,7 @@ class ActionSubmitReport(Action):
         facts = _facts(tracker)
         reason = filed.newly_filed and reason_after_report(
             filed.outcome.value, facts.own_loss + (facts.third_party_loss or 0),
-            LARGE_LOSS_THRESHOLD)
+            LARGE_LOSS_THRESHOLD, filed.expert_team_offered)
         return events + (start_handoff(dispatcher, tracker, reason) if reason else [])
 
 

@@ -73,18 +73,21 @@ def test_other_messages_while_waiting_go_to_the_agent(text):
     assert not wants_to_stop_waiting("faq", text)
 
 
+LIMIT = Decimal("50000")
+
+
 def test_an_injury_report_goes_to_a_person():
-    assert reason_after_report("injury_path", Decimal("1000"), Decimal("50000")) == "injury"
+    assert reason_after_report("injury_path", Decimal("1000"), LIMIT, False) == "injury"
 
 
-def test_a_large_loss_outside_the_fast_track_goes_to_a_person():
-    assert reason_after_report("wait_for_surveyor", Decimal("80000"), Decimal("50000")) \
+def test_a_large_loss_without_the_expert_team_goes_to_a_person():
+    assert reason_after_report("wait_for_surveyor", Decimal("80000"), LIMIT, False) \
         == "large_loss"
 
 
-def test_an_eligible_large_loss_keeps_the_expert_team_path():
-    assert reason_after_report("eligible", Decimal("80000"), Decimal("50000")) is None
+def test_a_large_loss_with_the_expert_team_keeps_that_path():
+    assert reason_after_report("wait_for_surveyor", Decimal("80000"), LIMIT, True) is None
 
 
 def test_a_small_loss_without_injury_stays_with_the_bot():
-    assert reason_after_report("wait_for_surveyor", Decimal("3000"), Decimal("50000")) is None
+    assert reason_after_report("wait_for_surveyor", Decimal("3000"), LIMIT, False) is None
