@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -209,10 +209,12 @@ class ActionSubmitReport(Action):
         except SQLAlchemyError:
             logger.exception("could not file the report; the customer can confirm again")
             dispatcher.utter_message(response="utter_database_unavailable")
-            # Back into the form at its last question: the summary is shown again
-            # and the next "确认" submits (the same idempotency key: one report).
+            # Back into the form at its last question, waiting for the customer: the
+            # summary again, and the next "确认" submits (same idempotency key: one report).
+            dispatcher.utter_message(response="utter_report_summary", **summary_fields(
+                tracker.current_slot_values(), settings.timezone))
             return [SlotSet("report_confirmed", None), SlotSet("requested_slot", "report_confirmed"),
-                    ActiveLoop("report_form")]
+                    ActiveLoop("report_form"), FollowupAction("action_listen")]
         if filed is None:
             dispatcher.utter_message(response="utter_no_active_policy")
             return reset_report_events()
