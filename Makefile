@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 WITH_ENV := source scripts/env.sh &&
 
-.PHONY: help setup train db run shell test evaluate lint format clean cluster cluster-stop
+.PHONY: help setup train db run shell test evaluate lint format clean cluster cluster-stop bench
 
 help:
 	@echo "make run       set up, train if needed, seed the demo database, start the bot"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint      ruff"
 	@echo "make cluster   the scale-out set on loopback: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers"
 	@echo "make cluster-stop  stop it"
+	@echo "make bench     understanding, latency, throughput, integrity: results/bench.md (ARGS=--quick)"
 
 setup:
 	@scripts/setup-venv.sh
@@ -38,6 +39,11 @@ cluster:
 
 cluster-stop:
 	@scripts/cluster.sh stop
+
+# Starts one instance and a cluster of its own on free ports, stops them at the end.
+bench: setup
+	@scripts/cluster.sh install
+	@$(WITH_ENV) python scripts/bench.py $(ARGS)
 
 evaluate: setup
 	@$(WITH_ENV) python scripts/evaluate.py

@@ -1,0 +1,407 @@
+"""make bench: how well the bot understands, how fast it answers, and that it
+loses nothing under load. Writes results/bench.{md,json} and PNG plots.
+
+1. Understanding: results/evaluation.json of `make evaluate` (runs it if
+   missing): intent macro-F1, FAQ accuracy, entity F1, beside the TF-IDF +
+   logistic-regression baseline on the same held-out split.
+2. Latency per message over REST (p50/p95/p99) and throughput for an FAQ
+   question and for a report-form step (bot/loadtest/latency.py), sequentially
+   and with 20, 50 and 100 customers at once, on one instance (bot.launcher:
+   SQLite claims database, in-memory tracker store, like `make run`) and on the
+   cluster (bot.cluster: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers,
+   like `make cluster`), one after the other in the same run.
+3. Integrity: 200 customers each filing a whole report at once through the
+   cluster; exactly 200 new reports, none twice, every fact as told
+   (the checks of tests/cluster/).
+4. Training time, model size and resident memory of every server.
+
+Everything started here runs on free ports under var/bench/ and is stopped
+again, also on error or Ctrl-C. Against a deployment elsewhere:
+
+    python scripts/bench.py --url https://bot.example.com
+
+starts nothing and measures latency and throughput only (FAQ questions; the
+report steps too with --seed-db, which creates the synthetic test customers in
+that deployment's claims database: test deployments only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from train_if_needed import inputs_hash, train  # noqa: E402
+
+from bot.loadtest.client import report_concurrently  # noqa: E402
+from bot.loadtest.customers import accident, seed_customers  # noqa: E402
+from bot.loadtest.latency import dialogue_work, faq_phase, report_phase  # noqa: E402
+
+RESULTS = ROOT / "results"
+WORK = ROOT / "var" / "bench"
+MESSAGES_PER_REPORT = 13  # about; a two-vehicle accident asks one more question
+TARGETS = {"sequential_p95_ms": 150, "concurrent20_p95_ms": 500}
+KINDS = {"faq": "FAQ question", "report": "report-form step"}
+
+
+# -- what to run ---------------------------------------------------------------------
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="measure this deployment only; start nothing locally")
+    parser.add_argument("--seed-db", help="with --url: create the synthetic customers in this "
+                                          "claims database, then measure report steps too")
+    parser.add_argument("--first", type=int, default=0,
+                        help="with --url: number of the first synthetic customer to use")
+    parser.add_argument("--model", type=Path, help="model (default: the one of the current "
+                                                   "inputs, else the newest in models/)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes while developing: 20 sequential, 5 and 10 at once, "
+                             "20 integrity customers")
+    parser.add_argument("--sequential", type=int, default=100, help="messages one at a time")
+    parser.add_argument("--concurrency", default="20,50,100", help="customers at once")
+    parser.add_argument("--faq-each", type=int, default=5,
+                        help="FAQ questions per customer in the concurrent phases")
+    parser.add_argument("--integrity", type=int, default=200, help="customers, 0 = skip")
+    parser.add_argument("--only", choices=("single", "cluster"), help="one deployment only")
+    parser.add_argument("--train", action="store_true",
+                        help="also time a full `rasa train` into a temporary directory")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.quick:
+        args.sequential, args.concurrency, args.integrity, args.faq_each = 20, "5,10", 20, 3
+    args.levels = [int(n) for n in args.concurrency.split(",") if n.strip()]
+    return args
+
+
+def choose_model(given: Path | None) -> Path:
+    """The model of the current inputs; else the newest one (said in the report); a
+    clean clone without any model trains one first."""
+    if given:
+        return given.resolve()
+    current = ROOT / "models" / f"bot-{inputs_hash()}.tar.gz"
+    if current.exists():
+        return current
+    existing = sorted((ROOT / "models").glob("bot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if existing:
+        print(f"bench: no model for the current inputs; using the newest, {existing[-1].name}",
+              file=sys.stderr)
+        return existing[-1]
+    output = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_needed.py")],
+                            check=True, stdout=subprocess.PIPE, text=True).stdout
+    return Path(output.strip().splitlines()[-1])
+
+
+# -- customer numbers ----------------------------------------------------------------
+class Numbers:
+    """Hands out synthetic customer numbers; each report needs a customer of its own."""
+
+    def __init__(self, first: int = 0):
+        self.next = first
+
+    def take(self, count: int) -> list:
+        taken = [accident(n) for n in range(self.next, self.next + count)]
+        self.next += count
+        return taken
+
+
+def customers_needed(args: argparse.Namespace, integrity: bool) -> int:
+    return (1 + math.ceil(args.sequential / MESSAGES_PER_REPORT) + sum(args.levels)
+            + (args.integrity if integrity else 0))
+
+
+# -- measuring one deployment --------------------------------------------------------
+def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespace) -> dict:
+    """All phases against `url`; the report phases only when `numbers` gives customers."""
+    print(f"bench: {name}: warming up", file=sys.stderr)
+    asyncio.run(faq_phase(url, numbers.take(1) if numbers else [accident(0)], 2))
+    if numbers:
+        asyncio.run(report_phase(url, numbers.take(1)))
+    phases = []
+
+    def run(phase) -> None:  # noqa: ANN001 - a coroutine
+        result = asyncio.run(phase)
+        summary = result.summary()
+        if result.kind == "report":
+            summary["database_steps"] = result.database_steps()
+        if result.customers == 1 and result.runs:
+            try:
+                summary["dialogue"] = asyncio.run(dialogue_work(url, result.runs[0].sender))
+            except httpx.HTTPError as error:  # a remote deployment may close its HTTP API
+                print(f"bench: no tracker API: {error}", file=sys.stderr)
+        phases.append(summary)
+        print(f"bench: {name}: {KINDS[result.kind]} × {result.customers} at once: "
+              f"{summary['messages']} messages, p95 {summary.get('p95_ms')} ms, "
+              f"{summary['throughput']} msg/s", file=sys.stderr)
+
+    run(faq_phase(url, [accident(0)], args.sequential))
+    if numbers:
+        run(report_phase(url, numbers.take(math.ceil(args.sequential / MESSAGES_PER_REPORT)),
+                         sequential=True))
+    for level in args.levels:
+        run(faq_phase(url, [accident(n) for n in range(level)], args.faq_each))
+        if numbers:
+            run(report_phase(url, numbers.take(level)))
+    return {"url": url, "phases": phases}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def process_memory(pid: int) -> dict:
+    """VmRSS and its peak VmHWM in MiB of a process together with its children
+    (PostgreSQL and nginx fork workers)."""
+    pids = [pid, *_descendants(pid)]
+    total = {"VmRSS": 0, "VmHWM": 0}
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in total:
+                    total[key] += int(value.split()[0])
+        except OSError:
+            continue
+    return {"rss_mib": round(total["VmRSS"] / 1024, 1),
+            "peak_rss_mib": round(total["VmHWM"] / 1024, 1), "processes": len(pids)}
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+# -- one instance ----------------------------------------------------------------------
+def bench_single(model: Path, args: argparse.Namespace) -> dict:
+    from bot.launcher import start_stack
+
+    base = WORK / "single"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    database = f"sqlite:///{base / 'claims.db'}"
+    seed_customers(database, range(customers_needed(args, integrity=False)))
+    print("bench: starting one instance (actions, Rasa, console)", file=sys.stderr)
+    stack = start_stack(model, free_port(), free_port(), log_dir=base / "log",
+                        console_port=free_port(),
+                        extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")})
+    try:
+        result = measure("one instance", stack.rasa_url, Numbers(), args)
+        result["memory"] = {name: process_memory(process.pid)
+                            for name, process in zip(stack.names, stack.processes, strict=True)}
+    finally:
+        stack.stop()
+    shutil.rmtree(base, ignore_errors=True)
+    return result
+
+
+# -- the cluster -------------------------------------------------------------------------
+@contextmanager
+def started_cluster(model: Path):
+    from bot.cluster import Cluster, ClusterPorts
+
+    base = WORK / "cluster"  # under the repository: the postgres user must reach it
+    shutil.rmtree(base, ignore_errors=True)
+    ports = replace(ClusterPorts(), http=free_port(), actions=free_port(),
+                    rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
+                    tracker_db=free_port(), claims_db=free_port(), redis=free_port())
+    # Throw-away agents: passwords set here so that the seed prints none.
+    agents = {name: secrets.token_urlsafe(12) for name in ("AGENT01_PASSWORD", "AGENT02_PASSWORD")}
+    cluster = Cluster(base, ports, extra_env=agents)
+    print("bench: starting the cluster (PostgreSQL ×2, Redis, nginx, 2 Rasa + 2 actions)",
+          file=sys.stderr)
+    try:
+        cluster.start(model)
+        yield cluster
+    finally:
+        cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def bench_cluster(model: Path, args: argparse.Namespace) -> dict:
+    with started_cluster(model) as cluster:
+        seed_customers(cluster.database_url("claims"),
+                       range(customers_needed(args, integrity=True)))
+        numbers = Numbers()
+        result = measure("cluster", cluster.url, numbers, args)
+        if args.integrity:
+            try:
+                result["integrity"] = integrity(cluster, numbers.take(args.integrity))
+            except Exception:  # noqa: BLE001 - reported as failed; the figures above stay
+                result["integrity"] = {"customers": args.integrity, "passed": False,
+                                       "problem": traceback.format_exc()}
+        result["memory"] = cluster_memory(cluster)
+    return result
+
+
+def integrity(cluster, accidents: list) -> dict:  # noqa: ANN001 - a bot.cluster.Cluster
+    """The customers file a report each, all at once, through nginx and both Rasa
+    servers; then the claims database must hold exactly their reports, as told."""
+    import pytest
+
+    from bot.db.session import make_engine, make_session_factory
+    from bot.loadtest.latency import Phase
+    from tests.cluster.support import (
+        assert_all_filed,
+        assert_reports_exactly_as_told,
+        report_count,
+    )
+
+    print(f"bench: integrity: {len(accidents)} customers reporting at once", file=sys.stderr)
+    engine = make_engine(cluster.database_url("claims"))
+    session_factory = make_session_factory(engine)
+    try:
+        before = report_count(session_factory)
+        started = time.perf_counter()
+        runs = asyncio.run(report_concurrently(cluster.url, accidents))
+        phase = Phase("report", len(accidents), time.perf_counter() - started, runs)
+        new_reports = report_count(session_factory) - before
+        problem = ""
+        try:  # the checks of tests/cluster/, which fail the way pytest does
+            assert_all_filed(runs)
+            assert_reports_exactly_as_told(session_factory, runs)
+        except (AssertionError, pytest.fail.Exception) as error:
+            problem = str(error) or type(error).__name__
+    finally:
+        engine.dispose()
+    numbers = [run.report_number for run in runs if run.report_number]
+    served = Counter(e.upstream for e in phase.exchanges)
+    rasa = {f"127.0.0.1:{port}" for port in cluster.ports.rasa}
+    both = sum(1 for run in runs if len({e.upstream for e in run.exchanges}) == 2)
+    passed = (not problem and new_reports == len(accidents) and set(served) == rasa
+              and len(set(numbers)) == len(accidents))
+    return {
+        "customers": len(accidents), "new_reports": new_reports,
+        "report_numbers": len(numbers), "distinct_report_numbers": len(set(numbers)),
+        "facts_correct": not problem, "served_by": dict(served),
+        "customers_served_by_both": both, "passed": passed,
+        "problem": problem[:3000], "load": phase.summary(),
+    }
+
+
+def cluster_memory(cluster) -> dict:  # noqa: ANN001 - a bot.cluster.Cluster
+    memory = {}
+    for name in ("rasa-0", "rasa-1", "actions-0", "actions-1", "nginx", "redis"):
+        pid = cluster._pid(name)  # noqa: SLF001 - the cluster's own pid files
+        if pid:
+            memory[name] = process_memory(pid)
+    for database in ("tracker", "claims"):
+        pid_file = cluster.base / f"pg-{database}" / "data" / "postmaster.pid"
+        if pid_file.exists():
+            memory[f"postgres-{database}"] = process_memory(int(pid_file.read_text().split()[0]))
+    return memory
+
+
+# -- understanding and training ----------------------------------------------------------
+def understanding() -> dict:
+    path = RESULTS / "evaluation.json"
+    if not path.exists():
+        print("bench: no results/evaluation.json; running scripts/evaluate.py", file=sys.stderr)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "evaluate.py")], cwd=ROOT,
+                       check=True)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def training(model: Path, args: argparse.Namespace, previous: dict) -> dict:
+    """Model size; a full training timed now with --train, else the last one timed."""
+    evaluation = json.loads((RESULTS / "evaluation.json").read_text(encoding="utf-8"))
+    info = {"model": model.name, "model_mib": round(model.stat().st_size / 2**20, 1),
+            "model_of_current_inputs": model.name == f"bot-{inputs_hash()}.tar.gz",
+            "nlu_only_training_seconds": evaluation.get("nlu_training_seconds"),
+            "full_training_seconds": previous.get("full_training_seconds"),
+            "full_training_measured_at": previous.get("full_training_measured_at")}
+    if args.train:
+        out = WORK / "train"
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.monotonic()
+        train("bench-train", out)
+        info["full_training_seconds"] = round(time.monotonic() - started, 1)
+        info["full_training_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="s")
+        shutil.rmtree(out, ignore_errors=True)
+    return info
+
+
+# -- main ----------------------------------------------------------------------------------
+def main() -> int:
+    args = parse_args()
+    # SIGTERM (make interrupted, CI timeout) stops what was started, like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    from bench_report import write_report
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    previous_path = args.out / "bench.json"
+    previous = json.loads(previous_path.read_text()) if previous_path.exists() else {}
+    result = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": {"sequential_messages": args.sequential, "concurrency": args.levels,
+                     "faq_questions_each": args.faq_each, "integrity_customers": args.integrity,
+                     "quick": args.quick},
+        "targets": TARGETS,
+        "deployments": {},
+    }
+    if args.url:
+        numbers = None
+        if args.seed_db:
+            seed_customers(args.seed_db, range(args.first,
+                                               args.first + customers_needed(args, False)))
+            numbers = Numbers(args.first)
+        result["deployments"]["remote"] = measure("remote", args.url, numbers, args)
+    else:
+        model = choose_model(args.model)
+        result["understanding"] = understanding()
+        result["training"] = training(model, args, previous.get("training", {}))
+        if args.only in (None, "single"):
+            result["deployments"]["single"] = bench_single(model, args)
+        if args.only in (None, "cluster"):
+            result["deployments"]["cluster"] = bench_cluster(model, args)
+    previous_path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    headline = write_report(result, args.out)
+    print(headline)
+    integrity_result = result["deployments"].get("cluster", {}).get("integrity")
+    return 1 if integrity_result and not integrity_result["passed"] else 0
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(memory_kib / 2**20, 1),
+            "load_average_at_start": os.getloadavg()[0], "python": platform.python_version()}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
