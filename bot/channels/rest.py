@@ -7,9 +7,11 @@ body first; the webhook stays at ``/webhooks/rest/webhook``.
 When a message cannot be handled completely -- the action server is down or
 an action failed (Rasa logs the error and carries on without the action's
 answer), the tracker or lock store is unreachable -- the customer gets
-`utter_try_again` instead of silence or an error. The conversation keeps
-everything stored before the failure, so sending the message again goes on
-from there.
+`utter_try_again` instead of silence or an error, and the conversation's
+slots and form are set back to what they were before that message: half a
+turn is never kept, so the message sent again is handled from the same state,
+whatever step failed. (A report already written in such
+a turn is found again by its idempotency key, never filed twice.)
 """
 
 import logging
@@ -17,8 +19,13 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -28,6 +35,8 @@ from bot.texts import response_text
 logger = logging.getLogger(__name__)
 # Errors logged while the current message is handled (None outside a message).
 _failures: ContextVar[list[str] | None] = ContextVar("rest_message_failures", default=None)
+# The agent answering the current request (Rasa hands channels only a callback).
+_agent: ContextVar[Agent | None] = ContextVar("rest_agent", default=None)
 
 
 class _FailureRecorder(logging.Handler):
@@ -94,9 +103,15 @@ class SafeRestInput(RestInput):
             token = _failures.set(failures)
             try:
                 await on_new_message(message)
-            except Exception as error:  # noqa: BLE001 - the customer must get an answer
+            except Exception:  # noqa: BLE001 - the customer must get an answer
+                # Rasa saves the conversation only at the end of a message: nothing
+                # of this one was kept.
                 logger.exception("message not handled")
-                failures.append(repr(error))
+                failures.clear()
+                failures.append("not handled")
+            else:
+                if failures:  # a swallowed action error: Rasa saved half a turn
+                    await _forget_message(_agent.get(), message.sender_id)
             finally:
                 _failures.reset(token)
             if failures:
@@ -104,4 +119,47 @@ class SafeRestInput(RestInput):
                 await message.output_channel.send_text_message(
                     message.sender_id, response_text("utter_try_again"))
 
-        return super().blueprint(handle_or_apologise)
+        blueprint = super().blueprint(handle_or_apologise)
+
+        @blueprint.middleware("request")
+        async def remember_agent(request: Request) -> None:
+            _agent.set(request.app.ctx.agent)
+
+        return blueprint
+
+
+async def _forget_message(agent: Agent | None, sender_id: str) -> None:
+    """Put the conversation back in the state it had before the latest message."""
+    if agent is None:
+        return
+    try:
+        async with agent.lock_store.lock(sender_id):
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            for event in restoring_events(tracker, agent.domain):
+                tracker.update(event, agent.domain)
+            await agent.tracker_store.save(tracker)
+    except Exception:  # noqa: BLE001 - the tracker store itself may be what failed
+        logger.exception("could not rewind the conversation after a failed message")
+
+
+def restoring_events(tracker: DialogueStateTracker, domain: Domain) -> list[Event]:
+    """Events that undo what the turn since the latest user message changed.
+
+    Rasa's UserUtteranceReverted would be the obvious tool, but inside a form
+    Rasa's replay folds the form's user messages away and the revert then goes
+    back to before the form. So the slots and the active form are set back to
+    their values before the message, explicitly, and the bot listens again.
+    """
+    events = list(tracker.events)
+    last_message = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)),
+                       default=None)
+    if last_message is None:
+        return []
+    before = DialogueStateTracker.from_events(tracker.sender_id, events[:last_message],
+                                              domain.slots)
+    restore: list[Event] = []
+    if before.active_loop_name != tracker.active_loop_name:
+        restore.append(ActiveLoop(before.active_loop_name))
+    restore += [SlotSet(name, before.get_slot(name)) for name in tracker.slots
+                if before.get_slot(name) != tracker.get_slot(name)]
+    return [*restore, ActionExecuted(ACTION_LISTEN_NAME)]
