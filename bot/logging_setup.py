@@ -6,7 +6,7 @@ Both servers load it through their ``--logging-config-file`` option
     {"time": "2026-11-22T07:30:01.123+00:00", "level": "INFO", "logger": "rasa.core.processor",
      "message": "…沪****** …138********…", "pid": 4242}
 
-What is masked, wherever it appears in a line (message, structlog fields,
+What is masked, in every value of a line (message, structlog's fields,
 exception text), as typed or as a JSON ``\\uXXXX`` escape:
 
 - mobile phone numbers: 13800000001 → 138********
@@ -26,6 +26,7 @@ import json
 import logging
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # A province character as typed or as json.dumps writes it (structlog's JSON).
@@ -35,8 +36,9 @@ _PROVINCE = "|".join(
 _PLATE = re.compile(
     rf"(?P<province>{_PROVINCE})(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
 )
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{8})(?!\d)")
+# Not inside a longer number, a decimal fraction or an identifier (BA…, PDAA…).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<![\d.])(1[3-9]\d)(\d{8})(?!\d)")
 
 
 def mask(text: str) -> str:
@@ -44,6 +46,19 @@ def mask(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: "*" * len(m.group(0)), text)
     text = _PHONE.sub(lambda m: m.group(1) + "*" * 8, text)
     return _PLATE.sub(lambda m: m.group("province") + "*" * len(m.group("rest")), text)
+
+
+def _masked(value: Any) -> Any:
+    """Every string inside `value` masked; a number that is a phone or ID number too."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and mask(str(value)) != str(value):
+        return mask(str(value))
+    return value
 
 
 def _structured(message: str) -> dict | str:
@@ -57,7 +72,7 @@ def _structured(message: str) -> dict | str:
 
 
 class MaskingJsonFormatter(logging.Formatter):
-    """A record as one JSON line, masked after serialisation so no field escapes it."""
+    """A record as one JSON line; every value in it masked (so the line stays valid JSON)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -72,7 +87,7 @@ class MaskingJsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return mask(json.dumps(entry, ensure_ascii=False, default=str))
+        return json.dumps(_masked(entry), ensure_ascii=False, default=lambda o: mask(str(o)))
 
 
 class JsonLinesHandler(logging.Handler):

@@ -44,3 +44,12 @@ def test_a_record_becomes_one_json_line_with_structlog_fields_and_the_exception_
     assert entry["level"] == "ERROR" and entry["logger"] == "rasa.core.processor"
     assert entry["message"]["parse_data_text"] == "沪****** 138********"
     assert "沪******" in entry["exception"] and "A12345" not in line
+
+
+def test_numbers_in_structured_fields_stay_valid_json():
+    record = logging.LogRecord("rasa", logging.DEBUG, __file__, 1,
+                               '{"confidence": 0.999999999999999, "score": 0.13912345678, '
+                               '"phone": 13912345678, "text": "13912345678"}', None, None)
+    entry = json.loads(MaskingJsonFormatter().format(record))["message"]
+    assert entry == {"confidence": 0.999999999999999, "score": 0.13912345678,
+                     "phone": "139********", "text": "139********"}
