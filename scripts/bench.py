@@ -116,10 +116,12 @@ def choose_model(given: Path | None) -> Path:
 class Numbers:
     """Hands out synthetic customer numbers; each report needs a customer of its own."""
 
-    def __init__(self, first: int = 0):
-        self.next = first
+    def __init__(self, first: int, seeded: int):
+        self.next, self.end = first, first + seeded
 
     def take(self, count: int) -> list:
+        if self.next + count > self.end:
+            raise RuntimeError("bench: more customers taken than seeded (customers_needed)")
         taken = [accident(n) for n in range(self.next, self.next + count)]
         self.next += count
         return taken
@@ -134,7 +136,9 @@ def customers_needed(args: argparse.Namespace, integrity: bool) -> int:
 def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespace) -> dict:
     """All phases against `url`; the report phases only when `numbers` gives customers."""
     print(f"bench: {name}: warming up", file=sys.stderr)
-    asyncio.run(faq_phase(url, numbers.take(1) if numbers else [accident(0)], 2))
+    warm_up = asyncio.run(faq_phase(url, [accident(0)], 2))  # names a customer: no report
+    if not warm_up.summary()["messages"]:
+        raise SystemExit(f"bench: {url} does not answer: {warm_up.runs[0].transcript()}")
     if numbers:
         asyncio.run(report_phase(url, numbers.take(1)))
     phases = []
@@ -212,13 +216,14 @@ def bench_single(model: Path, args: argparse.Namespace) -> dict:
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     database = f"sqlite:///{base / 'claims.db'}"
-    seed_customers(database, range(customers_needed(args, integrity=False)))
+    needed = customers_needed(args, integrity=False)
+    seed_customers(database, range(needed))
     print("bench: starting one instance (actions, Rasa, console)", file=sys.stderr)
     stack = start_stack(model, free_port(), free_port(), log_dir=base / "log",
                         console_port=free_port(),
                         extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")})
     try:
-        result = measure("one instance", stack.rasa_url, Numbers(), args)
+        result = measure("one instance", stack.rasa_url, Numbers(0, needed), args)
         result["memory"] = {name: process_memory(process.pid)
                             for name, process in zip(stack.names, stack.processes, strict=True)}
     finally:
@@ -252,9 +257,9 @@ def started_cluster(model: Path):
 
 def bench_cluster(model: Path, args: argparse.Namespace) -> dict:
     with started_cluster(model) as cluster:
-        seed_customers(cluster.database_url("claims"),
-                       range(customers_needed(args, integrity=True)))
-        numbers = Numbers()
+        needed = customers_needed(args, integrity=True)
+        seed_customers(cluster.database_url("claims"), range(needed))
+        numbers = Numbers(0, needed)
         result = measure("cluster", cluster.url, numbers, args)
         if args.integrity:
             try:
@@ -331,7 +336,9 @@ def understanding() -> dict:
         print("bench: no results/evaluation.json; running scripts/evaluate.py", file=sys.stderr)
         subprocess.run([sys.executable, str(ROOT / "scripts" / "evaluate.py")], cwd=ROOT,
                        check=True)
-    return json.loads(path.read_text(encoding="utf-8"))
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    written = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    return {**figures, "written_at": written.isoformat(timespec="minutes")}
 
 
 def training(model: Path, args: argparse.Namespace, previous: dict) -> dict:
@@ -375,9 +382,9 @@ def main() -> int:
     if args.url:
         numbers = None
         if args.seed_db:
-            seed_customers(args.seed_db, range(args.first,
-                                               args.first + customers_needed(args, False)))
-            numbers = Numbers(args.first)
+            needed = customers_needed(args, integrity=False)
+            seed_customers(args.seed_db, range(args.first, args.first + needed))
+            numbers = Numbers(args.first, needed)
         result["deployments"]["remote"] = measure("remote", args.url, numbers, args)
     else:
         model = choose_model(args.model)

@@ -164,23 +164,29 @@ def _custom_actions() -> tuple[set[str], set[str]]:
     return set(domain.get("actions") or []), set(domain.get("forms") or {})
 
 
-async def dialogue_work(base_url: str, sender: str, timeout: float = 30) -> dict[str, float]:
+async def dialogue_work(base_url: str, sender: str, timeout: float = 30) -> dict:
     """Per customer message of `sender`'s conversation (Rasa's tracker API): how many
     actions the dialogue policies predicted (action_listen included: each is a
     prediction) and how many of them called the action server (custom actions, and
-    forms that have a validate_<form> action)."""
+    forms that have a validate_<form> action); on average and for each message."""
     custom, forms = _custom_actions()
     remote = custom | {form for form in forms if f"validate_{form}" in custom}
     url = f"{base_url.rstrip('/')}/conversations/{sender}/tracker"
     async with httpx.AsyncClient(timeout=timeout) as client:
         events = (await client.get(url)).raise_for_status().json()["events"]
-    messages = sum(1 for event in events if event["event"] == "user")
-    actions = [event["name"] for event in events if event["event"] == "action"]
-    # Rasa starts every conversation with action_session_start + action_listen.
-    actions = actions[2:] if actions[:1] == ["action_session_start"] else actions
+    per_message: list[dict] = []
+    for event in events:
+        if event["event"] == "user":
+            per_message.append({"text": event.get("text"), "predictions": 0,
+                                "action_server_calls": 0})
+        elif event["event"] == "action" and per_message:  # before the first: session start
+            per_message[-1]["predictions"] += 1
+            per_message[-1]["action_server_calls"] += event["name"] in remote
+    count = max(len(per_message), 1)
     return {
-        "messages": messages,
-        "predictions_per_message": round(len(actions) / max(messages, 1), 2),
+        "messages": len(per_message),
+        "predictions_per_message": round(sum(m["predictions"] for m in per_message) / count, 2),
         "action_server_calls_per_message": round(
-            sum(1 for name in actions if name in remote) / max(messages, 1), 2),
+            sum(m["action_server_calls"] for m in per_message) / count, 2),
+        "per_message": per_message,
     }
