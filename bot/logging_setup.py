@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -91,18 +92,22 @@ class MaskingJsonFormatter(logging.Formatter):
 
 
 class JsonLinesHandler(logging.Handler):
-    """Writes formatted records to the process's standard output, one per line."""
+    """Writes formatted records to standard output, each line in one write.
+
+    One write(2) per line on the log file (opened for appending) keeps a long
+    line -- Rasa's debug records run to tens of kilobytes -- whole even when
+    other writers (warnings, libraries' prints) share the file.
+    """
 
     def __init__(self, level: int = logging.NOTSET) -> None:
         super().__init__(level)
-        # Its own file object on descriptor 1, not sys.stdout, which the console
-        # handlers Rasa and Sanic install write to.
-        self._stream = open(1, "w", encoding="utf-8", closefd=False, buffering=1)  # noqa: SIM115
         logging.captureWarnings(True)  # Python warnings become JSON lines too
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self._stream.write(self.format(record) + "\n")
+            data = (self.format(record) + "\n").encode("utf-8")
+            while data:
+                data = data[os.write(1, data):]
         except Exception:  # logging must never take the server down
             self.handleError(record)
 
