@@ -66,26 +66,47 @@ KINDS = {"faq": "FAQ question", "report": "report-form step"}
 
 # -- what to run ---------------------------------------------------------------------
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="measure this deployment only; start nothing locally")
-    parser.add_argument("--seed-db", help="with --url: create the synthetic customers in this "
-                                          "claims database, then measure report steps too")
-    parser.add_argument("--first", type=int, default=0,
-                        help="with --url: number of the first synthetic customer to use")
-    parser.add_argument("--model", type=Path, help="model (default: the one of the current "
-                                                   "inputs, else the newest in models/)")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes while developing: 20 sequential, 5 and 10 at once, "
-                             "20 integrity customers")
+    parser.add_argument(
+        "--seed-db",
+        help="with --url: create the synthetic customers in this "
+        "claims database, then measure report steps too",
+    )
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="with --url: number of the first synthetic customer to use",
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="model (default: the one of the current inputs, else the newest in models/)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes while developing: 20 sequential, 5 and 10 at once, "
+        "20 integrity customers",
+    )
     parser.add_argument("--sequential", type=int, default=100, help="messages one at a time")
     parser.add_argument("--concurrency", default="20,50,100", help="customers at once")
-    parser.add_argument("--faq-each", type=int, default=5,
-                        help="FAQ questions per customer in the concurrent phases")
+    parser.add_argument(
+        "--faq-each",
+        type=int,
+        default=5,
+        help="FAQ questions per customer in the concurrent phases",
+    )
     parser.add_argument("--integrity", type=int, default=200, help="customers, 0 = skip")
     parser.add_argument("--only", choices=("single", "cluster"), help="one deployment only")
-    parser.add_argument("--train", action="store_true",
-                        help="also time a full `rasa train` into a temporary directory")
+    parser.add_argument(
+        "--train",
+        action="store_true",
+        help="also time a full `rasa train` into a temporary directory",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.quick:
@@ -104,11 +125,17 @@ def choose_model(given: Path | None) -> Path:
         return current
     existing = sorted((ROOT / "models").glob("bot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if existing:
-        print(f"bench: no model for the current inputs; using the newest, {existing[-1].name}",
-              file=sys.stderr)
+        print(
+            f"bench: no model for the current inputs; using the newest, {existing[-1].name}",
+            file=sys.stderr,
+        )
         return existing[-1]
-    output = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_needed.py")],
-                            check=True, stdout=subprocess.PIPE, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_if_needed.py")],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
     return Path(output.strip().splitlines()[-1])
 
 
@@ -128,8 +155,12 @@ class Numbers:
 
 
 def customers_needed(args: argparse.Namespace, integrity: bool) -> int:
-    return (1 + math.ceil(args.sequential / MESSAGES_PER_REPORT) + sum(args.levels)
-            + (args.integrity if integrity else 0))
+    return (
+        1
+        + math.ceil(args.sequential / MESSAGES_PER_REPORT)
+        + sum(args.levels)
+        + (args.integrity if integrity else 0)
+    )
 
 
 # -- measuring one deployment --------------------------------------------------------
@@ -154,14 +185,20 @@ def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespa
             except httpx.HTTPError as error:  # a remote deployment may close its HTTP API
                 print(f"bench: no tracker API: {error}", file=sys.stderr)
         phases.append(summary)
-        print(f"bench: {name}: {KINDS[result.kind]} × {result.customers} at once: "
-              f"{summary['messages']} messages, p95 {summary.get('p95_ms')} ms, "
-              f"{summary['throughput']} msg/s", file=sys.stderr)
+        print(
+            f"bench: {name}: {KINDS[result.kind]} × {result.customers} at once: "
+            f"{summary['messages']} messages, p95 {summary.get('p95_ms')} ms, "
+            f"{summary['throughput']} msg/s",
+            file=sys.stderr,
+        )
 
     run(faq_phase(url, [accident(0)], args.sequential))
     if numbers:
-        run(report_phase(url, numbers.take(math.ceil(args.sequential / MESSAGES_PER_REPORT)),
-                         sequential=True))
+        run(
+            report_phase(
+                url, numbers.take(math.ceil(args.sequential / MESSAGES_PER_REPORT)), sequential=True
+            )
+        )
     for level in args.levels:
         run(faq_phase(url, [accident(n) for n in range(level)], args.faq_each))
         if numbers:
@@ -188,8 +225,11 @@ def process_memory(pid: int) -> dict:
                     total[key] += int(value.split()[0])
         except OSError:
             continue
-    return {"rss_mib": round(total["VmRSS"] / 1024, 1),
-            "peak_rss_mib": round(total["VmHWM"] / 1024, 1), "processes": len(pids)}
+    return {
+        "rss_mib": round(total["VmRSS"] / 1024, 1),
+        "peak_rss_mib": round(total["VmHWM"] / 1024, 1),
+        "processes": len(pids),
+    }
 
 
 def _descendants(pid: int) -> list[int]:
@@ -219,13 +259,20 @@ def bench_single(model: Path, args: argparse.Namespace) -> dict:
     needed = customers_needed(args, integrity=False)
     seed_customers(database, range(needed))
     print("bench: starting one instance (actions, Rasa, console)", file=sys.stderr)
-    stack = start_stack(model, free_port(), free_port(), log_dir=base / "log",
-                        console_port=free_port(),
-                        extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")})
+    stack = start_stack(
+        model,
+        free_port(),
+        free_port(),
+        log_dir=base / "log",
+        console_port=free_port(),
+        extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")},
+    )
     try:
         result = measure("one instance", stack.rasa_url, Numbers(0, needed), args)
-        result["memory"] = {name: process_memory(process.pid)
-                            for name, process in zip(stack.names, stack.processes, strict=True)}
+        result["memory"] = {
+            name: process_memory(process.pid)
+            for name, process in zip(stack.names, stack.processes, strict=True)
+        }
     finally:
         stack.stop()
     shutil.rmtree(base, ignore_errors=True)
@@ -239,14 +286,23 @@ def started_cluster(model: Path):
 
     base = WORK / "cluster"  # under the repository: the postgres user must reach it
     shutil.rmtree(base, ignore_errors=True)
-    ports = replace(ClusterPorts(), http=free_port(), actions=free_port(),
-                    rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
-                    tracker_db=free_port(), claims_db=free_port(), redis=free_port())
+    ports = replace(
+        ClusterPorts(),
+        http=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        tracker_db=free_port(),
+        claims_db=free_port(),
+        redis=free_port(),
+    )
     # Throw-away agents: passwords set here so that the seed prints none.
     agents = {name: secrets.token_urlsafe(12) for name in ("AGENT01_PASSWORD", "AGENT02_PASSWORD")}
     cluster = Cluster(base, ports, extra_env=agents)
-    print("bench: starting the cluster (PostgreSQL ×2, Redis, nginx, 2 Rasa + 2 actions)",
-          file=sys.stderr)
+    print(
+        "bench: starting the cluster (PostgreSQL ×2, Redis, nginx, 2 Rasa + 2 actions)",
+        file=sys.stderr,
+    )
     try:
         cluster.start(model)
         yield cluster
@@ -265,8 +321,11 @@ def bench_cluster(model: Path, args: argparse.Namespace) -> dict:
             try:
                 result["integrity"] = integrity(cluster, numbers.take(args.integrity))
             except Exception:  # noqa: BLE001 - reported as failed; the figures above stay
-                result["integrity"] = {"customers": args.integrity, "passed": False,
-                                       "problem": traceback.format_exc()}
+                result["integrity"] = {
+                    "customers": args.integrity,
+                    "passed": False,
+                    "problem": traceback.format_exc(),
+                }
         result["memory"] = cluster_memory(cluster)
     return result
 
@@ -305,14 +364,23 @@ def integrity(cluster, accidents: list) -> dict:  # noqa: ANN001 - a bot.cluster
     served = Counter(e.upstream for e in phase.exchanges)
     rasa = {f"127.0.0.1:{port}" for port in cluster.ports.rasa}
     both = sum(1 for run in runs if len({e.upstream for e in run.exchanges}) == 2)
-    passed = (not problem and new_reports == len(accidents) and set(served) == rasa
-              and len(set(numbers)) == len(accidents))
+    passed = (
+        not problem
+        and new_reports == len(accidents)
+        and set(served) == rasa
+        and len(set(numbers)) == len(accidents)
+    )
     return {
-        "customers": len(accidents), "new_reports": new_reports,
-        "report_numbers": len(numbers), "distinct_report_numbers": len(set(numbers)),
-        "facts_correct": not problem, "served_by": dict(served),
-        "customers_served_by_both": both, "passed": passed,
-        "problem": problem[:3000], "load": phase.summary(),
+        "customers": len(accidents),
+        "new_reports": new_reports,
+        "report_numbers": len(numbers),
+        "distinct_report_numbers": len(set(numbers)),
+        "facts_correct": not problem,
+        "served_by": dict(served),
+        "customers_served_by_both": both,
+        "passed": passed,
+        "problem": problem[:3000],
+        "load": phase.summary(),
     }
 
 
@@ -334,8 +402,9 @@ def understanding() -> dict:
     path = RESULTS / "evaluation.json"
     if not path.exists():
         print("bench: no results/evaluation.json; running scripts/evaluate.py", file=sys.stderr)
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "evaluate.py")], cwd=ROOT,
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "evaluate.py")], cwd=ROOT, check=True
+        )
     figures = json.loads(path.read_text(encoding="utf-8"))
     written = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
     return {**figures, "written_at": written.isoformat(timespec="minutes")}
@@ -344,11 +413,14 @@ def understanding() -> dict:
 def training(model: Path, args: argparse.Namespace, previous: dict) -> dict:
     """Model size; a full training timed now with --train, else the last one timed."""
     evaluation = json.loads((RESULTS / "evaluation.json").read_text(encoding="utf-8"))
-    info = {"model": model.name, "model_mib": round(model.stat().st_size / 2**20, 1),
-            "model_of_current_inputs": model.name == f"bot-{inputs_hash()}.tar.gz",
-            "nlu_only_training_seconds": evaluation.get("nlu_training_seconds"),
-            "full_training_seconds": previous.get("full_training_seconds"),
-            "full_training_measured_at": previous.get("full_training_measured_at")}
+    info = {
+        "model": model.name,
+        "model_mib": round(model.stat().st_size / 2**20, 1),
+        "model_of_current_inputs": model.name == f"bot-{inputs_hash()}.tar.gz",
+        "nlu_only_training_seconds": evaluation.get("nlu_training_seconds"),
+        "full_training_seconds": previous.get("full_training_seconds"),
+        "full_training_measured_at": previous.get("full_training_measured_at"),
+    }
     if args.train:
         out = WORK / "train"
         shutil.rmtree(out, ignore_errors=True)
@@ -373,9 +445,13 @@ def main() -> int:
     result = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"sequential_messages": args.sequential, "concurrency": args.levels,
-                     "faq_questions_each": args.faq_each, "integrity_customers": args.integrity,
-                     "quick": args.quick},
+        "settings": {
+            "sequential_messages": args.sequential,
+            "concurrency": args.levels,
+            "faq_questions_each": args.faq_each,
+            "integrity_customers": args.integrity,
+            "quick": args.quick,
+        },
         "targets": TARGETS,
         "deployments": {},
     }
@@ -402,12 +478,22 @@ def main() -> int:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(memory_kib / 2**20, 1),
-            "load_average_at_start": os.getloadavg()[0], "python": platform.python_version()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(memory_kib / 2**20, 1),
+        "load_average_at_start": os.getloadavg()[0],
+        "python": platform.python_version(),
+    }
 
 
 if __name__ == "__main__":

@@ -11,22 +11,35 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 KINDS = {"faq": "FAQ question", "report": "report-form step"}
 DEPLOYMENTS = {"single": "one instance", "cluster": "cluster", "remote": "remote"}
-UNDERSTANDING = {"intent_macro_f1": "intent macro-F1", "faq_accuracy": "FAQ accuracy",
-                 "entity_f1": "entity F1"}
+UNDERSTANDING = {
+    "intent_macro_f1": "intent macro-F1",
+    "faq_accuracy": "FAQ accuracy",
+    "entity_f1": "entity F1",
+}
 
 
 def phase(deployment: dict, kind: str, customers: int) -> dict | None:
-    return next((p for p in deployment.get("phases", [])
-                 if p["kind"] == kind and p["customers"] == customers), None)
+    return next(
+        (
+            p
+            for p in deployment.get("phases", [])
+            if p["kind"] == kind and p["customers"] == customers
+        ),
+        None,
+    )
 
 
 def target_rows(result: dict) -> list[tuple[str, int, str, int]]:
     """(what, at once, kind, target ms) of every latency target."""
     targets = result["targets"]
-    return [(f"{KINDS[kind]} p95, {label}", customers, kind, targets[key])
-            for key, customers, label in (("sequential_p95_ms", 1, "sequential"),
-                                          ("concurrent20_p95_ms", 20, "20 at once"))
-            for kind in KINDS]
+    return [
+        (f"{KINDS[kind]} p95, {label}", customers, kind, targets[key])
+        for key, customers, label in (
+            ("sequential_p95_ms", 1, "sequential"),
+            ("concurrent20_p95_ms", 20, "20 at once"),
+        )
+        for kind in KINDS
+    ]
 
 
 def _met(value: float | None, target: float) -> str:
@@ -38,16 +51,19 @@ def _met(value: float | None, target: float) -> str:
 def headline(result: dict) -> str:
     deployments = result["deployments"]
     names = [name for name in DEPLOYMENTS if name in deployments]
-    lines = ["| figure | target | " + " | ".join(DEPLOYMENTS[n] for n in names) + " |",
-             "|---|---|" + "---|" * len(names)]
+    lines = [
+        "| figure | target | " + " | ".join(DEPLOYMENTS[n] for n in names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
     for what, customers, kind, target in target_rows(result):
         cells = []
         for name in names:
             found = phase(deployments[name], kind, customers)
             value = found.get("p95_ms") if found else None
             # The targets are set for one instance; the cluster's figures are shown beside.
-            cells.append(_met(value, target) if name != "cluster" or value is None
-                         else f"{value:.0f} ms")
+            cells.append(
+                _met(value, target) if name != "cluster" or value is None else f"{value:.0f} ms"
+            )
         lines.append(f"| {what} | ≤ {target} ms | " + " | ".join(cells) + " |")
     for kind in KINDS:
         cells = []
@@ -58,73 +74,108 @@ def headline(result: dict) -> str:
     check = deployments.get("cluster", {}).get("integrity")
     if check:
         verdict = "passed" if check["passed"] else "FAILED"
-        outcome = (f"{check['new_reports']}/{check['customers']} reports, "
-                   f"{check['distinct_report_numbers']} distinct, facts "
-                   f"{'correct' if check['facts_correct'] else 'WRONG'} — {verdict}"
-                   if "load" in check else "the run broke off — FAILED (see bench.md)")
+        outcome = (
+            f"{check['new_reports']}/{check['customers']} reports, "
+            f"{check['distinct_report_numbers']} distinct, facts "
+            f"{'correct' if check['facts_correct'] else 'WRONG'} — {verdict}"
+            if "load" in check
+            else "the run broke off — FAILED (see bench.md)"
+        )
         cells = [outcome if n == "cluster" else "—" for n in names]
-        lines.append(f"| integrity, {check['customers']} customers at once | exactly "
-                     f"{check['customers']}, as told | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| integrity, {check['customers']} customers at once | exactly "
+            f"{check['customers']}, as told | " + " | ".join(cells) + " |"
+        )
     understanding = result.get("understanding")
     if understanding:
         for key, label in UNDERSTANDING.items():
             bot, base = understanding[key], understanding["baseline"][key]
             word = "ahead" if bot > base else "BEHIND"
-            lines.append(f"| {label}: bot vs baseline | bot ahead | {bot:.3f} vs {base:.3f} — "
-                         f"bot {word} |" + " |" * (len(names) - 1))
+            lines.append(
+                f"| {label}: bot vs baseline | bot ahead | {bot:.3f} vs {base:.3f} — "
+                f"bot {word} |" + " |" * (len(names) - 1)
+            )
     return "\n".join(lines)
 
 
 def latency_table(deployment: dict) -> str:
-    lines = ["| message | customers at once | messages | p50 ms | p95 ms | p99 ms | max ms "
-             "| msg/s | failed | retried |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| message | customers at once | messages | p50 ms | p95 ms | p99 ms | max ms "
+        "| msg/s | failed | retried |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for p in deployment["phases"]:
         at_once = "1 (sequential)" if p["customers"] == 1 else str(p["customers"])
-        lines.append(f"| {KINDS[p['kind']]} | {at_once} | {p['messages']} | {p.get('p50_ms')} | "
-                     f"{p.get('p95_ms')} | {p.get('p99_ms')} | {p.get('max_ms')} | "
-                     f"{p['throughput']} | {p['failed_messages']} | {p['retries']} |")
+        lines.append(
+            f"| {KINDS[p['kind']]} | {at_once} | {p['messages']} | {p.get('p50_ms')} | "
+            f"{p.get('p95_ms')} | {p.get('p99_ms')} | {p.get('max_ms')} | "
+            f"{p['throughput']} | {p['failed_messages']} | {p['retries']} |"
+        )
     return "\n".join(lines)
 
 
 def dialogue_text(deployment: dict) -> str:
-    parts = [f"{KINDS[p['kind']]}: {p['dialogue']['predictions_per_message']} dialogue "
-             f"predictions and {p['dialogue']['action_server_calls_per_message']} action-server "
-             "calls per message" for p in deployment["phases"] if "dialogue" in p]
+    parts = [
+        f"{KINDS[p['kind']]}: {p['dialogue']['predictions_per_message']} dialogue "
+        f"predictions and {p['dialogue']['action_server_calls_per_message']} action-server "
+        "calls per message"
+        for p in deployment["phases"]
+        if "dialogue" in p
+    ]
     if not parts:
         return ""
-    report = next((p for p in deployment["phases"] if "dialogue" in p and p["kind"] == "report"),
-                  None)
+    report = next(
+        (p for p in deployment["phases"] if "dialogue" in p and p["kind"] == "report"), None
+    )
     steps = ""
     if report:
-        steps = " Message by message in that report: " + ", ".join(
-            f"{m['text']} {m['predictions']}/{m['action_server_calls']}"
-            for m in report["dialogue"].get("per_message", [])) + " (predictions/calls)."
-    return ("Work behind one message (a sequential customer's conversation, from Rasa's "
-            "tracker API): " + "; ".join(parts) + "." + steps)
+        steps = (
+            " Message by message in that report: "
+            + ", ".join(
+                f"{m['text']} {m['predictions']}/{m['action_server_calls']}"
+                for m in report["dialogue"].get("per_message", [])
+            )
+            + " (predictions/calls)."
+        )
+    return (
+        "Work behind one message (a sequential customer's conversation, from Rasa's "
+        "tracker API): " + "; ".join(parts) + "." + steps
+    )
 
 
 def database_table(deployment: dict) -> str:
-    lines = ["| step | customers at once | messages | p50 ms | p95 ms | p99 ms |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| step | customers at once | messages | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
     for p in deployment["phases"]:
         for step, s in p.get("database_steps", {}).items():
-            lines.append(f"| {step} | {p['customers']} | {s['messages']} | {s['p50_ms']} | "
-                         f"{s['p95_ms']} | {s['p99_ms']} |")
+            lines.append(
+                f"| {step} | {p['customers']} | {s['messages']} | {s['p50_ms']} | "
+                f"{s['p95_ms']} | {s['p99_ms']} |"
+            )
     return "\n".join(lines)
 
 
 def memory_table(result: dict) -> str:
-    lines = ["| deployment | server | processes | RSS MiB | peak RSS MiB |", "|---|---|---|---|---|"]
+    lines = [
+        "| deployment | server | processes | RSS MiB | peak RSS MiB |",
+        "|---|---|---|---|---|",
+    ]
     for name, deployment in result["deployments"].items():
         for server, m in deployment.get("memory", {}).items():
-            lines.append(f"| {DEPLOYMENTS[name]} | {server} | {m['processes']} | "
-                         f"{m['rss_mib']} | {m['peak_rss_mib']} |")
+            lines.append(
+                f"| {DEPLOYMENTS[name]} | {server} | {m['processes']} | "
+                f"{m['rss_mib']} | {m['peak_rss_mib']} |"
+            )
     return "\n".join(lines)
 
 
 def understanding_section(understanding: dict) -> str:
-    lines = ["| figure | bot | baseline (TF-IDF char n-grams + LR) | bot − baseline |",
-             "|---|---|---|---|"]
+    lines = [
+        "| figure | bot | baseline (TF-IDF char n-grams + LR) | bot − baseline |",
+        "|---|---|---|---|",
+    ]
     behind = []
     for key, label in UNDERSTANDING.items():
         bot, base = understanding[key], understanding["baseline"][key]
@@ -132,14 +183,18 @@ def understanding_section(understanding: dict) -> str:
         if bot <= base:
             behind.append(label)
     if behind:
-        verdict = (f"**The baseline is ahead on {' and '.join(behind)}**: the issue asks the "
-                   "bot to beat it on every figure, and today it does not on these. ")
+        verdict = (
+            f"**The baseline is ahead on {' and '.join(behind)}**: the issue asks the "
+            "bot to beat it on every figure, and today it does not on these. "
+        )
     else:
         verdict = "The bot is ahead of the baseline on every figure. "
-    verdict += ("Both are trained on the same 80 % of bot/data and scored on the same held-out "
-                "20 % (`make evaluate`, scripts/baseline.py). These figures are read from "
-                f"results/evaluation.json, written {understanding.get('written_at', '?')}: "
-                "run `make evaluate` first when the data or config changed since.")
+    verdict += (
+        "Both are trained on the same 80 % of bot/data and scored on the same held-out "
+        "20 % (`make evaluate`, scripts/baseline.py). These figures are read from "
+        f"results/evaluation.json, written {understanding.get('written_at', '?')}: "
+        "run `make evaluate` first when the data or config changed since."
+    )
     return "\n".join(lines) + "\n\n" + verdict
 
 
@@ -152,8 +207,10 @@ def meaning(result: dict) -> str:
         one, many = phase(single, kind, 1), phase(cluster, kind, 1)
         if one and many:
             differences.append(f"{KINDS[kind]} {many['p50_ms'] - one['p50_ms']:+.0f} ms")
-    best = {name: max(p["throughput"] for p in d["phases"] if p["kind"] == "report")
-            for name, d in (("single", single), ("cluster", cluster))}
+    best = {
+        name: max(p["throughput"] for p in d["phases"] if p["kind"] == "report")
+        for name, d in (("single", single), ("cluster", cluster))
+    }
     faster = best["cluster"] > best["single"]
     cpus = result["machine"]["cpus"]
     return f"""## What the cluster figures mean for a real deployment
@@ -162,14 +219,14 @@ Everything here ran on one machine with {cpus} cores: the cluster's two Rasa ser
 two action servers, two PostgreSQL servers, Redis and nginx shared the cores that
 the single instance had, and the load client ran there too (as did other work on
 this shared machine: compare the load average above). The cluster's best
-report-step throughput was {best['cluster']:.1f} msg/s against {best['single']:.1f} msg/s
+report-step throughput was {best["cluster"]:.1f} msg/s against {best["single"]:.1f} msg/s
 for one instance{"" if faster else " — no speed-up, as expected on shared cores"}.
 {"Why it can be faster even on the same cores: one Rasa server handles messages on one Python event loop, so its NLU and policy predictions keep about one core busy however many customers wait; two Rasa servers use both cores, and the extra work of the shared stores costs back only part of that. On this machine that is the whole gain; a third server would only compete for the same two cores." if faster else ""}
 
 What these runs show for a deployment on several machines:
 
 - **The cost of sharing state.** Sequentially, the median message through the
-  cluster differed from one instance by {', '.join(differences)}. On this shared
+  cluster differed from one instance by {", ".join(differences)}. On this shared
   machine such differences are within run-to-run noise (other work ran at the same
   time, and the two deployments ran one after the other). The cluster's extra work
   per message — the nginx hop, the Redis lock, loading and saving the conversation
@@ -183,7 +240,7 @@ What these runs show for a deployment on several machines:
   with the queue in front of the cores, which is why p95 rises with the number of
   customers at once.
 - **How it scales.** With each Rasa server on its own machine (or its own core),
-  capacity grows with the number of Rasa servers: about {best['single']:.0f} report
+  capacity grows with the number of Rasa servers: about {best["single"]:.0f} report
   steps per second each on cores like these, until the shared PostgreSQL tracker
   store or Redis becomes the limit — both handle thousands of small queries per
   second, far above this. Any Rasa server can answer any message (the integrity run
@@ -219,12 +276,23 @@ def plot_latency(result: dict, out: Path) -> Path:
             phases = [p for p in deployment["phases"] if p["kind"] == kind and "p95_ms" in p]
             x = [p["customers"] for p in phases]
             axis.plot(x, [p["p95_ms"] for p in phases], "o-", label=f"{DEPLOYMENTS[name]} p95")
-            axis.plot(x, [p["p50_ms"] for p in phases], "o--", alpha=0.6,
-                      label=f"{DEPLOYMENTS[name]} p50")
-        axis.axhline(result["targets"]["sequential_p95_ms"], color="green", lw=0.8, ls=":",
-                     label="target p95, sequential")
-        axis.axhline(result["targets"]["concurrent20_p95_ms"], color="red", lw=0.8, ls=":",
-                     label="target p95, 20 at once (one instance)")
+            axis.plot(
+                x, [p["p50_ms"] for p in phases], "o--", alpha=0.6, label=f"{DEPLOYMENTS[name]} p50"
+            )
+        axis.axhline(
+            result["targets"]["sequential_p95_ms"],
+            color="green",
+            lw=0.8,
+            ls=":",
+            label="target p95, sequential",
+        )
+        axis.axhline(
+            result["targets"]["concurrent20_p95_ms"],
+            color="red",
+            lw=0.8,
+            ls=":",
+            label="target p95, 20 at once (one instance)",
+        )
         axis.set_title(f"{KINDS[kind]}: latency per message")
         axis.set_xlabel("customers at once (1 = sequential)")
         axis.set_yscale("log")
@@ -243,8 +311,12 @@ def plot_throughput(result: dict, out: Path) -> Path:
     for name, deployment in result["deployments"].items():
         for kind in KINDS:
             phases = [p for p in deployment["phases"] if p["kind"] == kind]
-            axis.plot([p["customers"] for p in phases], [p["throughput"] for p in phases], "o-",
-                      label=f"{DEPLOYMENTS[name]}, {KINDS[kind]}")
+            axis.plot(
+                [p["customers"] for p in phases],
+                [p["throughput"] for p in phases],
+                "o-",
+                label=f"{DEPLOYMENTS[name]}, {KINDS[kind]}",
+            )
     axis.set_xlabel("customers at once (1 = sequential)")
     axis.set_ylabel("messages per second")
     axis.set_title("Throughput")
@@ -283,19 +355,22 @@ def write_report(result: dict, out: Path) -> str:
     """Write bench.md and the plots into `out`; return the headline table."""
     table = headline(result)
     plots = [plot_latency(result, out), plot_throughput(result, out)]
-    sections = [f"# Benchmarks (`make bench`)\n\nMeasured {result['measured_at']} on "
-                f"{result['machine']['cpus']} × {result['machine']['cpu']}, "
-                f"{result['machine']['memory_gib']} GiB, load average "
-                f"{result['machine']['load_average_at_start']:.1f} at the start (the machine "
-                "is shared). Sizes: " + ", ".join(f"{k} {v}" for k, v in
-                                                  result["settings"].items()) + ".",
-                "## Headline\n\n" + table]
+    sections = [
+        f"# Benchmarks (`make bench`)\n\nMeasured {result['measured_at']} on "
+        f"{result['machine']['cpus']} × {result['machine']['cpu']}, "
+        f"{result['machine']['memory_gib']} GiB, load average "
+        f"{result['machine']['load_average_at_start']:.1f} at the start (the machine "
+        "is shared). Sizes: " + ", ".join(f"{k} {v}" for k, v in result["settings"].items()) + ".",
+        "## Headline\n\n" + table,
+    ]
     understanding = result.get("understanding")
     if understanding:
         plots.append(plot_understanding(understanding, out))
-        sections.append("## Understanding (held-out split)\n\n"
-                        + understanding_section(understanding)
-                        + "\n\n![understanding](bench-understanding.png)")
+        sections.append(
+            "## Understanding (held-out split)\n\n"
+            + understanding_section(understanding)
+            + "\n\n![understanding](bench-understanding.png)"
+        )
     sections.append(
         "## Latency and throughput over REST\n\nEach figure is the time from sending a "
         "message to the full answer, measured by the client (bot/loadtest/latency.py, "
@@ -306,17 +381,22 @@ def write_report(result: dict, out: Path) -> str:
         "each sends its next message as soon as it has the answer to the last. Throughput "
         "= messages answered / wall-clock time of the phase. One warm-up FAQ question and "
         "report per deployment are not counted.\n\n"
-        "![latency](bench-latency.png)\n\n![throughput](bench-throughput.png)")
+        "![latency](bench-latency.png)\n\n![throughput](bench-throughput.png)"
+    )
     for name, deployment in result["deployments"].items():
-        sections.append(f"### {DEPLOYMENTS[name]} ({deployment['url']})\n\n"
-                        + latency_table(deployment)
-                        + "\n\n" + dialogue_text(deployment)
-                        + "\n\nSteps that touch the claims database:\n\n"
-                        + database_table(deployment))
+        sections.append(
+            f"### {DEPLOYMENTS[name]} ({deployment['url']})\n\n"
+            + latency_table(deployment)
+            + "\n\n"
+            + dialogue_text(deployment)
+            + "\n\nSteps that touch the claims database:\n\n"
+            + database_table(deployment)
+        )
     check = result["deployments"].get("cluster", {}).get("integrity")
     if check and "load" not in check:
-        sections.append(f"## Integrity under load\n\nThe run broke off:\n\n```\n"
-                        f"{check['problem']}\n```")
+        sections.append(
+            f"## Integrity under load\n\nThe run broke off:\n\n```\n{check['problem']}\n```"
+        )
     elif check:
         load = check["load"]
         sections.append(
@@ -333,29 +413,40 @@ def write_report(result: dict, out: Path) -> str:
             f"\n\nThe load itself: {load['messages']} messages in {load['seconds']} s "
             f"({load['throughput']} msg/s), p50 {load.get('p50_ms')} ms, p95 "
             f"{load.get('p95_ms')} ms, p99 {load.get('p99_ms')} ms, {load['retries']} retried."
-            + (f"\n\n```\n{check['problem']}\n```" if check["problem"] else ""))
+            + (f"\n\n```\n{check['problem']}\n```" if check["problem"] else "")
+        )
     training = result.get("training")
     if training:
         full = training.get("full_training_seconds")
-        full_text = (f"{full:.0f} s (measured {training['full_training_measured_at']}, "
-                     "`make bench ARGS=--train`)" if full else
-                     "not measured yet (`python scripts/bench.py --train` times one)")
+        full_text = (
+            f"{full:.0f} s (measured {training['full_training_measured_at']}, "
+            "`make bench ARGS=--train`)"
+            if full
+            else "not measured yet (`python scripts/bench.py --train` times one)"
+        )
         nlu = training.get("nlu_only_training_seconds")
         sections.append(
             "## Training, model size, memory\n\n"
             f"- Model: `{training['model']}`, {training['model_mib']} MiB"
-            + ("" if training.get("model_of_current_inputs") else
-               " (trained from earlier inputs: the data or config changed since; "
-               "`make train` builds the current one)") + ".\n"
+            + (
+                ""
+                if training.get("model_of_current_inputs")
+                else " (trained from earlier inputs: the data or config changed since; "
+                "`make train` builds the current one)"
+            )
+            + ".\n"
             f"- Full training (`rasa train`, NLU + dialogue): {full_text}.\n"
-            + (f"- NLU-only training on the 80 % split (`make evaluate`): {nlu:.0f} s.\n"
-               if nlu else "")
+            + (
+                f"- NLU-only training on the 80 % split (`make evaluate`): {nlu:.0f} s.\n"
+                if nlu
+                else ""
+            )
             + "\nResident memory (VmRSS from /proc, with child processes; peak = VmHWM), "
-            "read after the load:\n\n" + memory_table(result))
+            "read after the load:\n\n" + memory_table(result)
+        )
     elif any("memory" in d for d in result["deployments"].values()):
         sections.append("## Memory\n\n" + memory_table(result))
     sections.append(meaning(result))
     sections.append(remote_howto())
-    (out / "bench.md").write_text("\n\n".join(s for s in sections if s) + "\n",
-                                  encoding="utf-8")
+    (out / "bench.md").write_text("\n\n".join(s for s in sections if s) + "\n", encoding="utf-8")
     return table

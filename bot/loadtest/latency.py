@@ -28,12 +28,21 @@ from bot.texts import DOMAIN_FILE
 
 FAQ_FILE = Path(__file__).resolve().parents[1] / "data" / "responses" / "faq.yml"
 # What customers ask; each must be answered by an FAQ answer (checked per message).
-FAQ_QUESTIONS = ("交强险赔多少", "车损险保什么", "不计免赔是什么意思", "三者险赔哪些",
-                 "报案要准备什么材料", "出了事故多久之内要报案", "酒驾出事保险赔吗",
-                 "玻璃碎了车损险赔不赔")
+FAQ_QUESTIONS = (
+    "交强险赔多少",
+    "车损险保什么",
+    "不计免赔是什么意思",
+    "三者险赔哪些",
+    "报案要准备什么材料",
+    "出了事故多久之内要报案",
+    "酒驾出事保险赔吗",
+    "玻璃碎了车损险赔不赔",
+)
 # Report steps that touch the claims database, by what the customer answers.
-DATABASE_STEPS = {"utter_ask_phone_tail": "identity check (database read)",
-                  "submit": "submit 确认 (database write)"}
+DATABASE_STEPS = {
+    "utter_ask_phone_tail": "identity check (database read)",
+    "submit": "submit 确认 (database write)",
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -82,7 +91,8 @@ class Phase:
         exchanges = self.exchanges
         ok = [e.seconds for e in exchanges if e.status == 200]
         return {
-            "kind": self.kind, "customers": self.customers,
+            "kind": self.kind,
+            "customers": self.customers,
             "seconds": round(self.seconds, 2),
             **summarize(ok, self.seconds),
             "failed_messages": len(exchanges) - len(ok),
@@ -111,13 +121,13 @@ def _faq_answers() -> set[str]:
 
 
 def _client(customers: int, timeout: float) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=customers + 1,
-                          max_keepalive_connections=customers + 1)
+    limits = httpx.Limits(max_connections=customers + 1, max_keepalive_connections=customers + 1)
     return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
-async def faq_phase(base_url: str, accidents: list[Accident], questions_each: int,
-                    timeout: float = 180) -> Phase:
+async def faq_phase(
+    base_url: str, accidents: list[Accident], questions_each: int, timeout: float = 180
+) -> Phase:
     """len(accidents) customers at once, each asking `questions_each` FAQ questions
     in turn. (The accidents only name the customers: nobody reports here.)"""
     answers = _faq_answers()
@@ -143,8 +153,9 @@ async def faq_phase(base_url: str, accidents: list[Accident], questions_each: in
     return phase
 
 
-async def report_phase(base_url: str, accidents: list[Accident], sequential: bool = False,
-                       timeout: float = 180) -> Phase:
+async def report_phase(
+    base_url: str, accidents: list[Accident], sequential: bool = False, timeout: float = 180
+) -> Phase:
     """Each customer files a whole report: all at once, or one after another."""
     phase = Phase("report", 1 if sequential else len(accidents))
     async with _client(1 if sequential else len(accidents), timeout) as client:
@@ -177,8 +188,9 @@ async def dialogue_work(base_url: str, sender: str, timeout: float = 30) -> dict
     per_message: list[dict] = []
     for event in events:
         if event["event"] == "user":
-            per_message.append({"text": event.get("text"), "predictions": 0,
-                                "action_server_calls": 0})
+            per_message.append(
+                {"text": event.get("text"), "predictions": 0, "action_server_calls": 0}
+            )
         elif event["event"] == "action" and per_message:  # before the first: session start
             per_message[-1]["predictions"] += 1
             per_message[-1]["action_server_calls"] += event["name"] in remote
@@ -187,6 +199,7 @@ async def dialogue_work(base_url: str, sender: str, timeout: float = 30) -> dict
         "messages": len(per_message),
         "predictions_per_message": round(sum(m["predictions"] for m in per_message) / count, 2),
         "action_server_calls_per_message": round(
-            sum(m["action_server_calls"] for m in per_message) / count, 2),
+            sum(m["action_server_calls"] for m in per_message) / count, 2
+        ),
         "per_message": per_message,
     }

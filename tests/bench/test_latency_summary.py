@@ -46,12 +46,22 @@ def _phase(kind, customers, p95):
 def test_headline_says_met_or_missed_against_the_one_instance_targets():
     result = {
         "targets": {"sequential_p95_ms": 150, "concurrent20_p95_ms": 500},
-        "deployments": {"single": {"phases": [
-            _phase("faq", 1, 150.0), _phase("report", 1, 150.4),
-            _phase("faq", 20, 499.0), _phase("report", 20, 900.0)]}},
-        "understanding": {"intent_macro_f1": 0.88, "faq_accuracy": 0.97, "entity_f1": 0.97,
-                          "baseline": {"intent_macro_f1": 0.90, "faq_accuracy": 0.96,
-                                       "entity_f1": 0.84}},
+        "deployments": {
+            "single": {
+                "phases": [
+                    _phase("faq", 1, 150.0),
+                    _phase("report", 1, 150.4),
+                    _phase("faq", 20, 499.0),
+                    _phase("report", 20, 900.0),
+                ]
+            }
+        },
+        "understanding": {
+            "intent_macro_f1": 0.88,
+            "faq_accuracy": 0.97,
+            "entity_f1": 0.97,
+            "baseline": {"intent_macro_f1": 0.90, "faq_accuracy": 0.96, "entity_f1": 0.84},
+        },
     }
     rows = headline(result).splitlines()
     assert "| FAQ question p95, sequential | ≤ 150 ms | 150.0 ms — met |" in rows
