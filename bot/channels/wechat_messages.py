@@ -25,6 +25,7 @@ SUBSCRIBE_EVENTS = {"subscribe", "subscribe_scan"}
 # Nobody can be answered after unfollowing.
 SILENT_EVENTS = {"unsubscribe"}
 CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.。、]?\s*$")
+VALUED_OPTION = re.compile(r"^\s*(\d{1,2})\s*(?:分|星)?\s*$")  # an option that is a number
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def location_message(label: str | None, latitude: str, longitude: str) -> str:
 def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
     """Buttons as numbered lines under the text: WeChat has no buttons in chat."""
     lines = [f"{number}. {button.get('title', '')}"
-             for number, button in enumerate(buttons, start=1)]
+             for number, button in zip(option_numbers(buttons), buttons, strict=True)]
     return "\n".join([text, *lines, response_text("utter_wechat_choose_by_number")])
 
 
@@ -104,11 +105,19 @@ def chosen_payload(text: str, buttons: list[dict[str, Any]]) -> str | None:
     match = CHOICE.match(text or "")
     if not match or not buttons:
         return None
-    number = int(match.group(1))
-    if 1 <= number <= len(buttons):
-        button = buttons[number - 1]
-        return button.get("payload") or button.get("title")
-    return None
+    chosen = dict(zip(option_numbers(buttons), buttons, strict=True)).get(int(match.group(1)))
+    return (chosen.get("payload") or chosen.get("title")) if chosen else None
+
+
+def option_numbers(buttons: list[dict[str, Any]]) -> list[int]:
+    """The number the customer types for each option: its position (1, 2, …), except
+    when every option is itself a number ("5分" … "1分"): then that number, so "5"
+    after "打 1 到 5 分" means five points, not the fifth option."""
+    values = [VALUED_OPTION.match(str(button.get("title") or "")) for button in buttons]
+    numbers = [int(value.group(1)) for value in values if value]
+    if len(numbers) == len(buttons) and len(set(numbers)) == len(numbers):
+        return numbers
+    return list(range(1, len(buttons) + 1))
 
 
 def split_for_wechat(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:

@@ -1,0 +1,179 @@
+"""Human handoff over WeChat, end to end: a WeChat user (signed XML to the real Rasa
+server) asks for a person, an agent takes the conversation in the console (its HTTP
+API, session cookie + CSRF header), the agent's replies and the satisfaction question
+go out through WeChat's customer-service API (the fake records every custom/send),
+and the user's score ends up in the claims database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.wechat_messages import numbered_options
+from bot.db.models import HandoffMessage, HandoffTicket, SatisfactionRating
+from bot.db.session import make_engine, make_session_factory
+from bot.launcher import Stack, start_stack
+from bot.texts import _responses, response_text
+from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.console.support import ConsoleAgent
+
+from .fake_wechat import FakeWeChat
+from .support import AES_KEY, APP_ID, APP_SECRET, TOKEN, WeChatUser
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture(scope="module")
+def handoff_db_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('wechat-handoff') / 'claims.db'}"
+    subprocess.run([sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
+                   capture_output=True, env={**os.environ, **AGENT_PASSWORDS})
+    return url
+
+
+@pytest.fixture(scope="module")
+def stack(model_path: Path, handoff_db_url: str, fake_wechat: FakeWeChat,
+          tmp_path_factory) -> Stack:
+    """Action server, Rasa server (WeChat channel on the fake) and the agent console."""
+    logs = tmp_path_factory.mktemp("wechat-handoff-logs")
+    started = start_stack(model_path, free_port(), free_port(), log_dir=logs,
+                          console_port=free_port(), extra_env={
+        "CLAIMS_DB_URL": handoff_db_url,
+        "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-handoff-photos")),
+        "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
+        "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_API_BASE_URL": fake_wechat.base_url,
+        "REDIS_URL": "",
+        "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
+    })
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def db(handoff_db_url: str):
+    engine = make_engine(handoff_db_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def agent01(stack: Stack) -> ConsoleAgent:
+    agent = ConsoleAgent(stack.console_url)
+    answer = agent.login("agent01", AGENT_PASSWORDS["AGENT01_PASSWORD"])
+    assert answer.status_code == 200, answer.text
+    return agent
+
+
+def prefix(name: str) -> str:
+    return _responses()[name][0]["text"].split("{")[0]
+
+
+def wait_until(check, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def new_texts(user: WeChatUser, message: dict, count: int) -> list[str]:
+    """Post `message` without waiting for a bot turn (a paused conversation has none):
+    the `count` customer-service texts that follow it."""
+    before = len(user.fake.texts_to(user.openid))
+    answer = user.post(message)
+    assert answer.status_code == 200 and answer.text == "success", answer.text
+    return user.fake.wait_for_texts(user.openid, before + count, timeout=90)[before:]
+
+
+def quiet(user: WeChatUser, seconds: float) -> list[str]:
+    """What the user receives within `seconds` (expected: nothing)."""
+    before = len(user.fake.texts_to(user.openid))
+    time.sleep(seconds)
+    return user.fake.texts_to(user.openid)[before:]
+
+
+def in_tracker(user: WeChatUser, text: str) -> bool:
+    return any(e.get("event") == "user" and e.get("text") == text
+               for e in user.tracker()["events"])
+
+
+def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
+    stack, fake_wechat, agent01, db,
+):
+    user = WeChatUser(stack, fake_wechat)
+    assert agent01.post("/api/heartbeat").status_code == 200  # an agent is online
+
+    texts = new_texts(user, user.xml("text", Content="转人工"), 2)
+    assert texts[0] == response_text("utter_how_to_reach_human"), texts
+    assert texts[1].startswith(prefix("utter_handoff_queued")) and "第 1 位" in texts[1], texts
+    db.expire_all()
+    ticket = db.execute(select(HandoffTicket).where(HandoffTicket.sender_id == user.openid)
+                        ).scalar_one()
+    assert (ticket.status, ticket.reason) == ("waiting", "customer_request")
+    assert user.tracker()["paused"] is True
+
+    # While waiting the bot is silent; what the user writes is kept for the agent.
+    waiting_words = "我的车被追尾了，后保险杠裂了"
+    answer = user.post(user.xml("text", Content=waiting_words))
+    assert answer.status_code == 200 and answer.text == "success"
+    assert wait_until(lambda: in_tracker(user, waiting_words))
+    assert quiet(user, 3) == []
+
+    queue = agent01.get("/api/queue").json()
+    assert ticket.id in [t["id"] for t in queue["waiting"]], queue
+    assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
+    detail = agent01.get(f"/api/tickets/{ticket.id}").json()
+    said = [(line["who"], line["text"]) for line in detail["transcript"]]
+    assert ("customer", "转人工") in said and ("customer", waiting_words) in said, said
+
+    # The agent's reply goes out through WeChat's customer-service API.
+    reply = "您好，我是客服小王，请问车还能开吗？"
+    before = len(fake_wechat.sent)
+    assert agent01.post(f"/api/tickets/{ticket.id}/reply",
+                        json={"text": reply}).status_code == 200
+    assert wait_until(lambda: reply in fake_wechat.texts_to(user.openid))
+    with fake_wechat.lock:
+        calls = [c for c in fake_wechat.sent[before:] if c["touser"] == user.openid]
+    assert calls == [{"touser": user.openid, "msgtype": "text", "text": {"content": reply}}]
+    stored = db.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id))
+    assert [m.text for m in stored.scalars()] == [reply]
+
+    # The user's answer reaches the agent, not the bot.
+    answer_words = "能开，就是后面撞坏了"
+    answer = user.post(user.xml("text", Content=answer_words))
+    assert answer.status_code == 200
+    assert wait_until(lambda: ("customer", answer_words) in [
+        (x["who"], x["text"])
+        for x in agent01.get(f"/api/tickets/{ticket.id}").json()["transcript"]])
+    assert quiet(user, 2) == []
+
+    # Hand back: the bot resumes on WeChat and asks for a score, options numbered.
+    before = len(fake_wechat.texts_to(user.openid))
+    assert agent01.post(f"/api/tickets/{ticket.id}/handback").status_code == 200
+    texts = fake_wechat.wait_for_texts(user.openid, before + 2, timeout=90)[before:]
+    score_question = _responses()["utter_ask_rating_score"][0]
+    assert texts == [response_text("utter_handoff_returned"),
+                     numbered_options(score_question["text"], score_question["buttons"])], texts
+    # Options that are scores are numbered by their score, so typing the score is right.
+    assert "\n5. 5分\n" in texts[1] and "\n1. 1分\n" in texts[1], texts[1]
+
+    # "5" answers "1 到 5 分，5 分表示非常满意" with five points.
+    assert user.say("5") == [response_text("utter_ask_rating_comment")]
+    assert user.say("客服很耐心也很专业") == [response_text("utter_rating_stored", score=5)]
+    db.expire_all()
+    rating = db.execute(select(SatisfactionRating).where(
+        SatisfactionRating.handoff_ticket_id == ticket.id)).scalar_one()
+    assert (rating.score, rating.comment) == (5, "客服很耐心也很专业")
+    closed = db.get(HandoffTicket, ticket.id)
+    assert (closed.status, closed.close_reason) == ("closed", "handed_back")
+    assert user.tracker()["paused"] is False
