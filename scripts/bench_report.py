@@ -101,15 +101,16 @@ def headline(result: dict) -> str:
 def latency_table(deployment: dict) -> str:
     lines = [
         "| message | customers at once | messages | p50 ms | p95 ms | p99 ms | max ms "
-        "| msg/s | failed | retried |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| msg/s | failed | retried | load average after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in deployment["phases"]:
         at_once = "1 (sequential)" if p["customers"] == 1 else str(p["customers"])
         lines.append(
             f"| {KINDS[p['kind']]} | {at_once} | {p['messages']} | {p.get('p50_ms')} | "
             f"{p.get('p95_ms')} | {p.get('p99_ms')} | {p.get('max_ms')} | "
-            f"{p['throughput']} | {p['failed_messages']} | {p['retries']} |"
+            f"{p['throughput']} | {p['failed_messages']} | {p['retries']} | "
+            f"{p.get('load_average', '—')} |"
         )
     return "\n".join(lines)
 
@@ -272,12 +273,24 @@ unused ones on a second run. The load client is `bot/loadtest` (asyncio + httpx)
 def plot_latency(result: dict, out: Path) -> Path:
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     for axis, kind in zip(axes, KINDS, strict=True):
-        for name, deployment in result["deployments"].items():
+        for index, (name, deployment) in enumerate(result["deployments"].items()):
+            color = f"C{index}"
             phases = [p for p in deployment["phases"] if p["kind"] == kind and "p95_ms" in p]
             x = [p["customers"] for p in phases]
-            axis.plot(x, [p["p95_ms"] for p in phases], "o-", label=f"{DEPLOYMENTS[name]} p95")
             axis.plot(
-                x, [p["p50_ms"] for p in phases], "o--", alpha=0.6, label=f"{DEPLOYMENTS[name]} p50"
+                x,
+                [p["p95_ms"] for p in phases],
+                "o-",
+                color=color,
+                label=f"{DEPLOYMENTS[name]} p95",
+            )
+            axis.plot(
+                x,
+                [p["p50_ms"] for p in phases],
+                "o--",
+                color=color,
+                alpha=0.6,
+                label=f"{DEPLOYMENTS[name]} p50",
             )
         axis.axhline(
             result["targets"]["sequential_p95_ms"],
@@ -380,7 +393,9 @@ def write_report(result: dict, out: Path) -> str:
         "reads the claims database and 确认 writes the report. With N customers at once, "
         "each sends its next message as soon as it has the answer to the last. Throughput "
         "= messages answered / wall-clock time of the phase. One warm-up FAQ question and "
-        "report per deployment are not counted.\n\n"
+        "report per deployment are not counted. The load average after each phase "
+        f"(1 minute, {result['machine']['cpus']} cores) shows how busy the shared machine "
+        "was: above the number of cores, the figures include waiting for other work.\n\n"
         "![latency](bench-latency.png)\n\n![throughput](bench-throughput.png)"
     )
     for name, deployment in result["deployments"].items():
