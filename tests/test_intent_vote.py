@@ -79,3 +79,13 @@ def test_training_examples_keep_their_gold_intents(featurised):
     component.train(data)
     component.process_training_data(data)
     assert {m.get(INTENT) for m in data.training_examples} == set(EXAMPLES)
+
+
+def test_an_empty_message_keeps_diets_word(featurised):
+    storage, context, data, prepare = featurised
+    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("e"),
+                                  context)
+    component.train(data)
+    empty = prepare("", [{"name": "deny", "confidence": 0.3}])
+    empty.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0})
+    assert component.process([empty])[0].get(INTENT)["name"] == "nlu_fallback"

@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -77,11 +78,13 @@ class IntentVote(LogisticRegressionClassifier):
         return resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if not self.trained or not messages:
+        # An empty message has no features: DIET's word (or the fallback) stands.
+        voters = [m for m in messages if m.get_sparse_features(TEXT)[1] is not None]
+        if not self.trained or not voters:
             return messages
-        probabilities = self.clf.predict_proba(self._create_X(messages))
+        probabilities = self.clf.predict_proba(self._create_X(voters))
         classes = list(self.clf.classes_)
-        for message, row in zip(messages, probabilities, strict=True):
+        for message, row in zip(voters, probabilities, strict=True):
             diet = {entry[INTENT_NAME_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
                     for entry in message.get(INTENT_RANKING_KEY) or []}
             ranking = vote(diet, dict(zip(classes, row, strict=True)), self.config["diet_weight"])
