@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,15 +39,32 @@ def model_path() -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="session")
-def claims_db_url(tmp_path_factory) -> str:
-    """A fresh SQLite claims database with the demo customers, for the running servers."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('claims') / 'claims.db'}"
+def seeded_claims_db(directory: Path) -> str:
+    """A fresh SQLite claims database in `directory` with the demo customers and agents."""
+    url = f"sqlite:///{directory / 'claims.db'}"
     subprocess.run(
         [sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
         capture_output=True, env={**os.environ, **AGENT_PASSWORDS},
     )
     return url
+
+
+@contextmanager
+def claims_session(url: str):
+    """A session on a claims database, to check what the servers wrote."""
+    engine = make_engine(url)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.close()
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def claims_db_url(tmp_path_factory) -> str:
+    """A fresh SQLite claims database with the demo customers, for the running servers."""
+    return seeded_claims_db(tmp_path_factory.mktemp("claims"))
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +80,8 @@ def bot_stack(model_path: Path, claims_db_url: str, tmp_path_factory) -> Stack:
 @pytest.fixture
 def claims_db(claims_db_url: str):
     """A session on the running servers' claims database, to check what they wrote."""
-    engine = make_engine(claims_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    with claims_session(claims_db_url) as session:
+        yield session
 
 
 class Customer:

@@ -7,15 +7,13 @@ leave the scene), and the REST report tests need the same of theirs.
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, start_stack
-from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.conftest import ROOT, claims_session, free_port, seeded_claims_db
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -31,15 +29,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def widget_db_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('widget-claims') / 'claims.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "bot.db.seed", "--url", url],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        env={**os.environ, **AGENT_PASSWORDS},
-    )
-    return url
+    return seeded_claims_db(tmp_path_factory.mktemp("widget-claims"))
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +52,8 @@ def bot_stack(model_path: Path, widget_db_url: str, tmp_path_factory) -> Stack:
 @pytest.fixture
 def widget_db(widget_db_url: str):
     """A session on the browser tests' claims database, to check what the servers wrote."""
-    engine = make_engine(widget_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    with claims_session(widget_db_url) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")

@@ -7,82 +7,36 @@ stored in the claims database. Waits are generous (the model is slow on a busy
 machine); there are no fixed sleeps.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.db.models import HandoffTicket, SatisfactionRating
-from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, start_stack
-from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.browser.widget_page import (
+    BOT_WAIT_MS,
+    bot_texts,
+    open_demo,
+    prefix,
+    running_texts,
+    say,
+    session_id,
+    wait_for_bot,
+)
+from tests.conftest import AGENT_PASSWORDS, ROOT, claims_session, free_port, seeded_claims_db
 
 pytestmark = pytest.mark.servers
 
 AGENT01_PASSWORD = AGENT_PASSWORDS["AGENT01_PASSWORD"]  # what the database was seeded with
-BOT_WAIT_MS = 90_000
 CONSOLE_WAIT_MS = 30_000  # the console polls its queue and the open ticket every 2 s
-
-
-# --- the customer's widget (as in test_widget.py) ---------------------------------
-
-
-def open_demo(page: Page, stack: Stack) -> None:
-    page.goto(f"{stack.rasa_url}/widget/demo.html")
-    page.locator(".cxw-root").wait_for(state="attached")
-    if page.locator(".cxw-panel").is_hidden():
-        page.locator(".cxw-launcher").click()
-    expect(page.locator(".cxw-input")).to_be_visible()
-
-
-def say(page: Page, text: str) -> None:
-    page.locator(".cxw-input").fill(text)
-    page.locator(".cxw-input").press("Enter")
-
-
-def bot_texts(page: Page) -> list[str]:
-    return page.eval_on_selector_all(".cxw-msg-bot .cxw-text", "els => els.map(e => e.textContent)")
-
-
-def wait_for_bot(page: Page, after: int, starts: list[str]) -> list[str]:
-    """Wait until a bot message after the first `after` starts with one of `starts`."""
-    page.wait_for_function(
-        """([after, starts]) => [...document.querySelectorAll('.cxw-msg-bot .cxw-text')]
-              .slice(after).some(e => starts.some(s => e.textContent.startsWith(s)))""",
-        arg=[after, starts],
-        timeout=BOT_WAIT_MS,
-    )
-    return bot_texts(page)[after:]
-
-
-def session_id(page: Page) -> str:
-    return page.evaluate(
-        """() => JSON.parse(Object.entries(localStorage)
-              .find(([key]) => key.endsWith(':session'))[1])"""
-    )
-
-
-def prefix(text: str) -> str:
-    return text.split("{")[0]
 
 
 @pytest.fixture(scope="module")
 def handoff_db_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('handoff-e2e') / 'claims.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "bot.db.seed", "--url", url],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "AGENT01_PASSWORD": AGENT01_PASSWORD,
-             "AGENT02_PASSWORD": AGENT_PASSWORDS["AGENT02_PASSWORD"]},
-    )
-    return url
+    return seeded_claims_db(tmp_path_factory.mktemp("handoff-e2e"))
 
 
 @pytest.fixture(scope="module")
@@ -108,23 +62,13 @@ def handoff_stack(model_path: Path, handoff_db_url: str, tmp_path_factory) -> St
 
 @pytest.fixture(scope="module")
 def texts(handoff_stack) -> dict[str, list[str]]:
-    """The running model's responses."""
-    domain = requests.get(
-        f"{handoff_stack.rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30
-    ).json()
-    return {
-        name: [variation["text"] for variation in variations if "text" in variation]
-        for name, variations in domain["responses"].items()
-    }
+    return running_texts(handoff_stack.rasa_url)
 
 
 @pytest.fixture
 def db(handoff_db_url: str):
-    engine = make_engine(handoff_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    with claims_session(handoff_db_url) as session:
+        yield session
 
 
 @pytest.fixture

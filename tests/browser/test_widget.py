@@ -15,23 +15,26 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from bot.db.models import Customer, Report
+from tests.browser.widget_page import (
+    BOT_WAIT_MS,
+    bot_texts,
+    open_chat,
+    open_demo,
+    prefix,
+    running_texts,
+    say,
+    session_id,
+    wait_for_bot,
+)
 
 pytestmark = pytest.mark.servers
 
-BOT_WAIT_MS = 90_000
 MESSAGES = ".cxw-msg:not(.cxw-typing)"
 
 
 @pytest.fixture(scope="module")
 def texts(bot_stack) -> dict[str, list[str]]:
-    """The running model's responses (its own domain, which may be older than domain.yml)."""
-    domain = requests.get(
-        f"{bot_stack.rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30
-    ).json()
-    return {
-        name: [variation["text"] for variation in variations if "text" in variation]
-        for name, variations in domain["responses"].items()
-    }
+    return running_texts(bot_stack.rasa_url)
 
 
 # How 张伟 answers each question of the report: typed, or a quick-reply button clicked.
@@ -51,11 +54,6 @@ ZHANG_WEI_SMALL_SINGLE_VEHICLE = {
 }
 
 
-def prefix(text: str) -> str:
-    """The fixed start of a response that has {placeholders}."""
-    return text.split("{")[0]
-
-
 def questions(texts: dict[str, list[str]]) -> dict[str, list[str]]:
     return {name: variations for name, variations in texts.items() if name.startswith("utter_ask_")}
 
@@ -66,38 +64,6 @@ def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def open_chat(page: Page, url: str) -> None:
-    page.goto(url)
-    page.locator(".cxw-root").wait_for(state="attached")
-    if page.locator(".cxw-panel").is_hidden():
-        page.locator(".cxw-launcher").click()
-    expect(page.locator(".cxw-input")).to_be_visible()
-
-
-def open_demo(page: Page, stack) -> None:
-    open_chat(page, f"{stack.rasa_url}/widget/demo.html")
-
-
-def say(page: Page, text: str) -> None:
-    page.locator(".cxw-input").fill(text)
-    page.locator(".cxw-input").press("Enter")
-
-
-def bot_texts(page: Page) -> list[str]:
-    return page.eval_on_selector_all(".cxw-msg-bot .cxw-text", "els => els.map(e => e.textContent)")
-
-
-def wait_for_bot(page: Page, after: int, starts: list[str]) -> list[str]:
-    """Wait until a bot message after the first `after` starts with one of `starts`."""
-    page.wait_for_function(
-        """([after, starts]) => [...document.querySelectorAll('.cxw-msg-bot .cxw-text')]
-              .slice(after).some(e => starts.some(s => e.textContent.startsWith(s)))""",
-        arg=[after, starts],
-        timeout=BOT_WAIT_MS,
-    )
-    return bot_texts(page)[after:]
-
-
 def asked(replies: list[str], known: dict[str, list[str]]) -> str | None:
     """Which question the bot's newest reply is."""
     for reply in reversed(replies):
@@ -105,13 +71,6 @@ def asked(replies: list[str], known: dict[str, list[str]]) -> str | None:
             if reply in variations:
                 return name
     return None
-
-
-def session_id(page: Page) -> str:
-    return page.evaluate(
-        """() => JSON.parse(Object.entries(localStorage)
-              .find(([key]) => key.endsWith(':session'))[1])"""
-    )
 
 
 def answer(page: Page, how: str, text: str) -> None:

@@ -1,14 +1,11 @@
 """The whole handoff stack: action server, Rasa server and agent console, on a fresh database."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, start_stack
+from tests.conftest import claims_session, seeded_claims_db
 
 from .support import AGENT_PASSWORDS, ConsoleAgent, SocketCustomer, free_port
 
@@ -20,10 +17,7 @@ ONLINE_SECONDS = 4
 
 @pytest.fixture(scope="session")
 def handoff_db_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('handoff') / 'claims.db'}"
-    subprocess.run([sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
-                   capture_output=True, env={**os.environ, **AGENT_PASSWORDS})
-    return url
+    return seeded_claims_db(tmp_path_factory.mktemp("handoff"))
 
 
 @pytest.fixture(scope="session")
@@ -46,11 +40,8 @@ def handoff_stack(model_path, handoff_db_url, photo_dir, tmp_path_factory) -> St
 
 @pytest.fixture
 def db(handoff_db_url):
-    engine = make_engine(handoff_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    with claims_session(handoff_db_url) as session:
+        yield session
 
 
 def _agent(stack: Stack, number: str) -> ConsoleAgent:

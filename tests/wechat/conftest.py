@@ -3,15 +3,12 @@ WeChat users (tests/wechat/support.py) who talk to them."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.launcher import Stack, start_stack
-from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.conftest import free_port, seeded_claims_db
 
 from .fake_wechat import JPEG, FakeWeChat
 from .support import AES_KEY, APP_ID, APP_SECRET, FRONT_PHOTO, TOKEN, WeChatUser
@@ -27,10 +24,7 @@ def fake_wechat() -> FakeWeChat:
 @pytest.fixture(scope="session")
 def wechat_db_url(tmp_path_factory) -> str:
     """A database of its own: these conversations file reports for the demo customers."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('wechat-claims') / 'claims.db'}"
-    subprocess.run([sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
-                   capture_output=True, env={**os.environ, **AGENT_PASSWORDS})
-    return url
+    return seeded_claims_db(tmp_path_factory.mktemp("wechat-claims"))
 
 
 @pytest.fixture(scope="session")

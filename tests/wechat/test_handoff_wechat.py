@@ -6,9 +6,6 @@ and the user's score ends up in the claims database."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,10 +14,9 @@ from sqlalchemy import select
 
 from bot.channels.wechat_messages import numbered_options
 from bot.db.models import HandoffMessage, HandoffTicket, SatisfactionRating
-from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, start_stack
 from bot.texts import _responses, response_text
-from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.conftest import AGENT_PASSWORDS, claims_session, free_port, seeded_claims_db
 from tests.console.support import ConsoleAgent
 
 from .fake_wechat import FakeWeChat
@@ -31,10 +27,7 @@ pytestmark = pytest.mark.servers
 
 @pytest.fixture(scope="module")
 def handoff_db_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('wechat-handoff') / 'claims.db'}"
-    subprocess.run([sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
-                   capture_output=True, env={**os.environ, **AGENT_PASSWORDS})
-    return url
+    return seeded_claims_db(tmp_path_factory.mktemp("wechat-handoff"))
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +51,8 @@ def stack(model_path: Path, handoff_db_url: str, fake_wechat: FakeWeChat,
 
 @pytest.fixture
 def db(handoff_db_url: str):
-    engine = make_engine(handoff_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
+    with claims_session(handoff_db_url) as session:
+        yield session
 
 
 @pytest.fixture
