@@ -76,8 +76,7 @@ def entity_micro_f1(train: list, test: list) -> float:
         *[row for m in test for row in zip(*token_rows(m), strict=True)], strict=True
     )
     model = text_classifier().fit(train_rows, train_labels)
-    kinds = sorted(set(train_labels) | set(test_labels) - {NO_ENTITY})
-    kinds = [k for k in kinds if k != NO_ENTITY]
+    kinds = sorted((set(train_labels) | set(test_labels)) - {NO_ENTITY})
     return f1_score(test_labels, model.predict(test_rows), labels=kinds, average="micro")
 
 
