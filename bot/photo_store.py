@@ -2,7 +2,9 @@
 
 No Rasa import. The type is read from the file's first bytes, never from its
 name or the client's Content-Type; files are stored outside any web root
-under generated names (``<PHOTO_DIR>/<报案号>/<uuid>.<ext>``).
+under generated names (``<PHOTO_DIR>/<报案号>/<uuid>.<ext>``, or
+``<PHOTO_DIR>/handoff-<ticket>/<uuid>.<ext>`` for a photo sent to an agent
+before any report was filed).
 """
 
 import uuid
@@ -35,6 +37,15 @@ class PhotoProgress:
     expected: int  # items on the photo checklist for this kind of accident
 
 
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Where an accepted photo went: the conversation's report (with the checklist
+    progress), or, with no report yet, the handoff ticket an agent is looking at."""
+
+    progress: PhotoProgress | None
+    for_agent: bool  # the conversation is with, or waiting for, a human agent
+
+
 def sniff_image_type(data: bytes) -> str | None:
     """The image type the bytes really are: JPEG, PNG or HEIC/HEIF, else None."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -61,7 +72,7 @@ def progress(session: Session, report: Report) -> PhotoProgress:
     )
 
 
-def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) -> PhotoProgress:
+def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) -> StoredPhoto:
     """Check, store and attach one photo; raises PhotoRejected with the reason."""
     if not data:
         raise PhotoRejected("utter_photo_empty")
@@ -71,17 +82,22 @@ def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) 
     if content_type is None:
         raise PhotoRejected("utter_photo_wrong_type")
     report = report_for_conversation(session, sender_id)
-    if report is None:
+    ticket = repository.live_ticket_for_sender(session, sender_id)
+    if report is None and ticket is None:
         raise PhotoRejected("utter_photo_no_report")
-    name = f"{report.report_number}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+    folder = report.report_number if report is not None else f"handoff-{ticket.id}"
+    name = f"{folder}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
     path = photo_dir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     # The file first: a photo row never points at a missing file. If the row
     # cannot be written, the file goes again.
     path.write_bytes(data)
+    facts = {"stored_name": name, "content_type": content_type, "size_bytes": len(data)}
     try:
-        repository.add_photo(session, report, stored_name=name, content_type=content_type,
-                             size_bytes=len(data))
+        if report is not None:
+            repository.add_photo(session, report, **facts)
+        else:
+            repository.add_ticket_photo(session, ticket, **facts)
         session.commit()
     except repository.PhotoLimitReached as error:
         path.unlink()
@@ -89,4 +105,7 @@ def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) 
     except Exception:
         path.unlink()
         raise
-    return progress(session, report)
+    return StoredPhoto(
+        progress=progress(session, report) if report is not None else None,
+        for_agent=ticket is not None,
+    )

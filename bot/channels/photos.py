@@ -4,7 +4,9 @@ multipart/form-data with ``sender`` (the conversation id the customer chats
 with) and ``photo`` (the file). The photo is checked and stored by
 ``bot.photo_store``; the conversation then hears ``/photo_uploaded`` so the
 bot reports progress ("已收到 3/5 张") in the chat itself, and the HTTP answer
-carries the same messages. Refusals answer 4xx with a Chinese message.
+carries the same messages. During a handoff the bot is silent and the photo
+goes to the agent (on the report, or on the ticket when there is no report);
+the answer then says so. Refusals answer 4xx with a Chinese message.
 """
 
 from collections.abc import Awaitable, Callable
@@ -49,20 +51,23 @@ class PhotoUploadInput(InputChannel):
                 return _refusal("utter_photo_bad_request", 400)
             try:
                 with claims_session() as session:
-                    progress = store_photo(session, load_settings().photo_dir, sender,
-                                           photo.body)
+                    stored = store_photo(session, load_settings().photo_dir, sender, photo.body)
             except PhotoRejected as rejected:
                 return _refusal(rejected.reason, STATUS_FOR.get(rejected.reason, 400))
             collector = CollectingOutputChannel()
             await on_new_message(
                 UserMessage("/photo_uploaded", collector, sender, input_channel=self.name())
             )
+            messages = [m.get("text") for m in collector.messages if m.get("text")]
+            if stored.for_agent and not messages:  # the bot is silent while an agent talks
+                messages = [response_text("utter_photo_to_agent")]
+            progress = stored.progress
             return response.json({
                 "ok": True,
-                "report_number": progress.report_number,
-                "received": progress.received,
-                "expected": progress.expected,
-                "messages": [m.get("text") for m in collector.messages if m.get("text")],
+                "report_number": progress.report_number if progress else None,
+                "received": progress.received if progress else None,
+                "expected": progress.expected if progress else None,
+                "messages": messages,
             })
 
         return photos

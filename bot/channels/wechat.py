@@ -53,7 +53,7 @@ from bot.channels.wechat_messages import (
 )
 from bot.db import repository
 from bot.db.session import claims_session
-from bot.photo_store import PhotoRejected, store_photo
+from bot.photo_store import PhotoRejected, StoredPhoto, store_photo
 from bot.settings import load_settings
 from bot.texts import response_text
 
@@ -235,7 +235,8 @@ class WeChatInput(InputChannel):
         return UserMessage(text, output, openid, input_channel=self.name(), message_id=key)
 
     async def _store_photo(self, openid: str, media_id: str, output: WeChatOutput) -> bool:
-        """Fetch the photo from WeChat and attach it to the sender's report; False if not."""
+        """Fetch the photo from WeChat and attach it to the sender's report (or handoff
+        ticket); False if not."""
         try:
             data = await asyncio.to_thread(self._download, media_id)
         except (WeChatException, requests.RequestException, ValueError):
@@ -243,10 +244,12 @@ class WeChatInput(InputChannel):
             await output.send_text_message(openid, response_text("utter_wechat_photo_not_received"))
             return False
         try:
-            await asyncio.to_thread(_store, load_settings().photo_dir, openid, data)
+            stored = await asyncio.to_thread(_store, load_settings().photo_dir, openid, data)
         except PhotoRejected as rejected:
             await output.send_text_message(openid, response_text(rejected.reason))
             return False
+        if stored.for_agent:  # the bot is silent during a handoff: say the agent has it
+            await output.send_text_message(openid, response_text("utter_photo_to_agent"))
         return True
 
     def _download(self, media_id: str) -> bytes:
@@ -267,9 +270,9 @@ def _first_delivery(key: str) -> bool:
         return repository.first_delivery_of_wechat_message(session, key)
 
 
-def _store(photo_dir: Path, openid: str, data: bytes) -> None:
+def _store(photo_dir: Path, openid: str, data: bytes) -> StoredPhoto:
     with claims_session() as session:
-        store_photo(session, photo_dir, openid, data)
+        return store_photo(session, photo_dir, openid, data)
 
 
 async def _button_choice(app: Any, openid: str, text: str) -> str:

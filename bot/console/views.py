@@ -74,9 +74,14 @@ def _report(report: Report) -> dict[str, Any]:
         "description": report.description,
         "fast_track_outcome": report.fast_track_outcome,
         "fast_track_reasons": report.fast_track_reasons,
-        "photos": [{"id": p.id, "url": f"/api/photos/{p.id}",
-                    "checklist_item": p.checklist_item} for p in report.photos],
     }
+
+
+def _photos(ticket: HandoffTicket) -> list[dict[str, Any]]:
+    """The report's photos, then those sent to the agent before any report was filed."""
+    photos = (list(ticket.report.photos) if ticket.report else []) + list(ticket.photos)
+    return [{"id": p.id, "url": f"/api/photos/{p.id}", "checklist_item": p.checklist_item,
+             "at": _iso(p.created_at)} for p in photos]
 
 
 def ticket_detail(session: Session, ticket: HandoffTicket, now: datetime) -> dict[str, Any]:
@@ -89,6 +94,7 @@ def ticket_detail(session: Session, ticket: HandoffTicket, now: datetime) -> dic
         "plates": [mask_plate(v.plate) for v in customer.vehicles],
     }
     detail["report"] = _report(ticket.report) if ticket.report else None
+    detail["photos"] = _photos(ticket)
     policy = None
     if customer is not None:
         today = now.astimezone(load_settings().timezone).date()

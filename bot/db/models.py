@@ -243,10 +243,14 @@ class Photo(Base):
         ),
         CheckConstraint(_in("content_type", PHOTO_CONTENT_TYPES), name="content_type"),
         CheckConstraint(f"size_bytes > 0 AND size_bytes <= {MAX_PHOTO_BYTES}", name="size"),
+        # A photo belongs to a report, or (sent to an agent before any report was
+        # filed) to the handoff ticket of that conversation.
+        CheckConstraint("report_id IS NOT NULL OR ticket_id IS NOT NULL", name="owner"),
     )
 
     id = Column(Integer, primary_key=True)
-    report_id = Column(ForeignKey("reports.id"), nullable=False, index=True)
+    report_id = Column(ForeignKey("reports.id"), index=True)
+    ticket_id = Column(ForeignKey("handoff_tickets.id"), index=True)
     checklist_item = Column(String(32))  # NULL until the customer says what it shows
     stored_name = Column(String(64), nullable=False, unique=True)  # generated, never the upload's
     content_type = Column(String(16), nullable=False)
@@ -254,6 +258,7 @@ class Photo(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     report = relationship("Report", back_populates="photos")
+    ticket = relationship("HandoffTicket", back_populates="photos")
 
 
 class InjuryNotification(Base):
@@ -349,6 +354,7 @@ class HandoffTicket(Base):
     agent = relationship("Agent")
     report = relationship("Report")
     callback = relationship("CallbackRequest", uselist=False, back_populates="ticket")
+    photos = relationship("Photo", back_populates="ticket", order_by="Photo.id")
 
 
 class HandoffMessage(Base):

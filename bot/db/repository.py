@@ -388,13 +388,25 @@ def add_photo(
     session.execute(update(Report).where(Report.id == report.id).values(updated_at=utcnow()))
     if photo_count(session, report) >= MAX_PHOTOS_PER_REPORT:
         raise PhotoLimitReached(report.report_number)
-    photo = Photo(
-        report_id=report.id,
-        stored_name=stored_name,
-        content_type=content_type,
-        size_bytes=size_bytes,
-        checklist_item=checklist_item,
-    )
+    photo = Photo(report_id=report.id, stored_name=stored_name, content_type=content_type,
+                  size_bytes=size_bytes, checklist_item=checklist_item)
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def add_ticket_photo(
+    session: Session, ticket: HandoffTicket, *, stored_name: str, content_type: str,
+    size_bytes: int,
+) -> Photo:
+    """A photo sent to the agent of a conversation that has no report; same limit as a report."""
+    # The same row lock as for a report, on the ticket (its status does not change).
+    session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket.id)
+                    .values(status=HandoffTicket.status))
+    if ticket_photo_count(session, ticket) >= MAX_PHOTOS_PER_REPORT:
+        raise PhotoLimitReached(f"ticket {ticket.id}")
+    photo = Photo(ticket_id=ticket.id, stored_name=stored_name, content_type=content_type,
+                  size_bytes=size_bytes)
     session.add(photo)
     session.flush()
     return photo
@@ -402,6 +414,11 @@ def add_photo(
 
 def photo_count(session: Session, report: Report) -> int:
     query = select(func.count(Photo.id)).where(Photo.report_id == report.id)
+    return session.execute(query).scalar_one()
+
+
+def ticket_photo_count(session: Session, ticket: HandoffTicket) -> int:
+    query = select(func.count(Photo.id)).where(Photo.ticket_id == ticket.id)
     return session.execute(query).scalar_one()
 
 

@@ -191,7 +191,7 @@ def test_an_agent_sees_the_report_and_its_photos_and_only_agents_get_photos(
     assert detail["customer"]["name"] == report.customer.name
     assert all("*" in plate for plate in detail["customer"]["plates"])
     assert detail["report"]["report_number"] == report.report_number
-    assert f"/api/photos/{photo.id}" in [p["url"] for p in detail["report"]["photos"]]
+    assert f"/api/photos/{photo.id}" in [p["url"] for p in detail["photos"]]
     image = agent01.get(f"/api/photos/{photo.id}")
     assert image.status_code == 200 and image.content == b"\xff\xd8\xff\xd9"
     anonymous = requests.get(f"{handoff_stack.console_url}/api/photos/{photo.id}", timeout=30)

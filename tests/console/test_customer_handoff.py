@@ -140,3 +140,42 @@ def test_with_no_agent_online_the_customer_gets_a_call_back(handoff_stack, agent
     callbacks = agent01.get("/api/queue").json()["callbacks"]
     assert {"phone": "13812345678", "preferred_time": "明天上午十点以后"} in [
         c["callback"] for c in callbacks if c["id"] == ticket.id]
+
+
+def test_a_photo_sent_to_an_agent_before_any_report_reaches_the_console(
+    handoff_stack, agent01, widget_customer, db, photo_dir,
+):
+    customer = widget_customer
+    agent01.post("/api/heartbeat")
+    customer.say("转人工")
+    assert any(r.startswith(prefix("utter_handoff_queued")) for r in customer.replies())
+    ticket = ticket_of(db, customer.session_id)
+    assert ticket.report_id is None
+
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    upload = requests.post(f"{handoff_stack.rasa_url}/webhooks/photos/upload",
+                           data={"sender": customer.session_id},
+                           files={"photo": ("damage.jpg", jpeg, "image/jpeg")}, timeout=60)
+    assert upload.status_code == 200, upload.text
+    assert upload.json()["messages"] == [response_text("utter_photo_to_agent")]
+    assert upload.json()["report_number"] is None
+    assert customer.silent_for(2) == []  # the bot stays silent during the handoff
+
+    photos = agent01.get(f"/api/tickets/{ticket.id}").json()["photos"]
+    assert len(photos) == 1
+    image = agent01.get(photos[0]["url"])
+    assert image.status_code == 200 and image.content == jpeg
+    assert (photo_dir / f"handoff-{ticket.id}").is_dir()
+    lines = agent01.get(f"/api/tickets/{ticket.id}").json()["transcript"]
+    assert ("customer", "photo") in [(x["who"], x.get("kind")) for x in lines]
+
+    # Once the conversation is back with the bot and no report exists, photos are refused.
+    assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
+    assert agent01.post(f"/api/tickets/{ticket.id}/close").status_code == 200
+    customer.replies()
+    again = requests.post(f"{handoff_stack.rasa_url}/webhooks/photos/upload",
+                          data={"sender": customer.session_id},
+                          files={"photo": ("more.jpg", jpeg, "image/jpeg")}, timeout=60)
+    assert again.status_code == 409
+    assert again.json()["message"] == response_text("utter_photo_no_report")
+    assert len(db.get(HandoffTicket, ticket.id).photos) == 1

@@ -1,7 +1,10 @@
 """Accident photos: the type is read from the bytes, limits hold, files live outside a web root."""
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from bot.db import repository
+from bot.db.models import Photo
 from bot.photo_store import PhotoRejected, sniff_image_type, store_photo
 from bot.rules.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_REPORT
 from tests.db.support import file_report
@@ -23,8 +26,8 @@ def test_the_type_comes_from_the_bytes(data, kind):
 
 def test_a_photo_is_stored_under_a_generated_name_and_counted(seeded, tmp_path):
     report = file_report(seeded, "沪A12345", "photo-key")
-    first = store_photo(seeded, tmp_path, "test-sender", JPEG)
-    second = store_photo(seeded, tmp_path, "test-sender", PNG)
+    first = store_photo(seeded, tmp_path, "test-sender", JPEG).progress
+    second = store_photo(seeded, tmp_path, "test-sender", PNG).progress
     assert (first.received, second.received) == (1, 2)
     assert second.expected == 3  # single-vehicle checklist: whole car, close-ups, licences
     stored = sorted(p.name for p in (tmp_path / report.report_number).iterdir())
@@ -58,3 +61,52 @@ def test_the_twenty_first_photo_is_refused(seeded, tmp_path):
         store_photo(seeded, tmp_path, "test-sender", JPEG)
     assert refused.value.reason == "utter_photo_limit"
     assert len(list(tmp_path.rglob("*.jpg"))) == MAX_PHOTOS_PER_REPORT
+
+
+def test_during_a_handoff_without_a_report_the_photo_goes_to_the_ticket(seeded, tmp_path):
+    ticket = repository.open_handoff_ticket(seeded, sender_id="waiting-sender",
+                                            reason="customer_request")
+    seeded.commit()
+    stored = store_photo(seeded, tmp_path, "waiting-sender", JPEG)
+    assert stored.for_agent and stored.progress is None
+    seeded.refresh(ticket)
+    assert [p.report_id for p in ticket.photos] == [None]
+    assert ticket.photos[0].stored_name.startswith(f"handoff-{ticket.id}/")
+    assert (tmp_path / ticket.photos[0].stored_name).is_file()
+
+
+def test_during_a_handoff_with_a_report_the_photo_goes_to_the_report(seeded, tmp_path):
+    report = file_report(seeded, "沪A12345", "photo-key")
+    repository.open_handoff_ticket(seeded, sender_id="test-sender", reason="injury",
+                                   report_id=report.id)
+    seeded.commit()
+    stored = store_photo(seeded, tmp_path, "test-sender", JPEG)
+    assert stored.for_agent and stored.progress.report_number == report.report_number
+    assert repository.photo_count(seeded, report) == 1
+
+
+def test_a_closed_ticket_takes_no_more_photos(seeded, tmp_path):
+    ticket = repository.open_handoff_ticket(seeded, sender_id="done-sender",
+                                            reason="customer_request")
+    repository.end_ticket(seeded, ticket.id, "cancelled", from_statuses=("waiting",))
+    seeded.commit()
+    with pytest.raises(PhotoRejected) as refused:
+        store_photo(seeded, tmp_path, "done-sender", JPEG)
+    assert refused.value.reason == "utter_photo_no_report"
+
+
+def test_a_ticket_takes_at_most_twenty_photos(seeded, tmp_path):
+    repository.open_handoff_ticket(seeded, sender_id="many-sender", reason="customer_request")
+    seeded.commit()
+    for _ in range(MAX_PHOTOS_PER_REPORT):
+        store_photo(seeded, tmp_path, "many-sender", PNG)
+    with pytest.raises(PhotoRejected) as refused:
+        store_photo(seeded, tmp_path, "many-sender", PNG)
+    assert refused.value.reason == "utter_photo_limit"
+    assert len(list(tmp_path.rglob("*.png"))) == MAX_PHOTOS_PER_REPORT
+
+
+def test_a_photo_row_needs_a_report_or_a_ticket(seeded):
+    seeded.add(Photo(stored_name="orphan.jpg", content_type="image/jpeg", size_bytes=4))
+    with pytest.raises(IntegrityError):
+        seeded.flush()

@@ -19,8 +19,8 @@ from bot.texts import _responses, response_text
 from tests.conftest import AGENT_PASSWORDS, claims_session, free_port, seeded_claims_db
 from tests.console.support import ConsoleAgent
 
-from .fake_wechat import FakeWeChat
-from .support import AES_KEY, APP_ID, APP_SECRET, TOKEN, WeChatUser
+from .fake_wechat import JPEG, FakeWeChat
+from .support import AES_KEY, APP_ID, APP_SECRET, FRONT_PHOTO, TOKEN, WeChatUser
 
 pytestmark = pytest.mark.servers
 
@@ -119,12 +119,20 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     assert wait_until(lambda: in_tracker(user, waiting_words))
     assert quiet(user, 3) == []
 
+    # A photo while waiting (no report filed): kept on the ticket, the agent sees it.
+    photo = user.xml("image", MediaId=FRONT_PHOTO, PicUrl="http://mmbiz.qpic.cn/h")
+    assert new_texts(user, photo, 1) == [response_text("utter_photo_to_agent")]
+    db.expire_all()
+    assert [p.content_type for p in db.get(HandoffTicket, ticket.id).photos] == ["image/jpeg"]
+
     queue = agent01.get("/api/queue").json()
     assert ticket.id in [t["id"] for t in queue["waiting"]], queue
     assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
     detail = agent01.get(f"/api/tickets/{ticket.id}").json()
     said = [(line["who"], line["text"]) for line in detail["transcript"]]
     assert ("customer", "转人工") in said and ("customer", waiting_words) in said, said
+    assert len(detail["photos"]) == 1
+    assert agent01.get(detail["photos"][0]["url"]).content == JPEG
 
     # The agent's reply goes out through WeChat's customer-service API.
     reply = "您好，我是客服小王，请问车还能开吗？"

@@ -83,7 +83,7 @@ function showTicket(ticket) {
     `${policy.policy_number} · ${policy.plate}`, policy.period, policy.cover,
   ] : ["—"]));
   const photos = document.getElementById("photos");
-  photos.replaceChildren(...(report ? report.photos : []).map((photo) => {
+  photos.replaceChildren(...(ticket.photos || []).map((photo) => {
     const image = el("img");
     image.src = photo.url;  // our own URL, from the server
     image.alt = photo.checklist_item || "照片";
