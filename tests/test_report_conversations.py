@@ -306,8 +306,12 @@ def test_a_satisfaction_score_is_stored(customer, claims_db):
     from bot.db.models import SatisfactionRating
 
     before = claims_db.execute(select(func.count(SatisfactionRating.id))).scalar_one()
-    replies = customer.say("给你们打5分，服务很好")
+    replies = customer.say("給你們打5分，服務很好！")
     assert replies == [first_text("utter_rating_stored").format(score=5)]
     claims_db.expire_all()
     after = claims_db.execute(select(func.count(SatisfactionRating.id))).scalar_one()
     assert after == before + 1
+    # The comment is kept as typed: Traditional characters, full-width punctuation.
+    newest = claims_db.execute(select(SatisfactionRating).order_by(
+        SatisfactionRating.id.desc())).scalars().first()
+    assert (newest.score, newest.comment) == (5, "給你們打5分，服務很好！")

@@ -134,7 +134,7 @@ class ValidateComplaintForm(FormValidationAction):
     async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
         if tracker.get_slot("requested_slot") != "complaint_text":
             return []
-        text = clean_free_text(customer_message(tracker).text)
+        text = clean_free_text(customer_message(tracker).own_words)
         return [SlotSet("complaint_text", text)] if text else []
 
 
@@ -170,13 +170,13 @@ class ActionStoreRating(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        text = customer_message(tracker).text
-        score = parse_score(text)
+        message = customer_message(tracker)
+        score = parse_score(message.text)
         if score is None:
             dispatcher.utter_message(response="utter_rating_not_understood")
             return []
         with claims_session() as session:
-            repository.store_rating(session, score, comment=clean_free_text(text),
+            repository.store_rating(session, score, comment=clean_free_text(message.own_words),
                                     customer_id=_customer_id(tracker))
         dispatcher.utter_message(response="utter_rating_stored", score=score)
         return []

@@ -206,7 +206,7 @@ class ValidateCallbackForm(FormValidationAction):
             if match is None:
                 dispatcher.utter_message(response="utter_callback_phone_invalid")
             return [SlotSet("callback_phone", match.group(1) if match else None)]
-        text = clean_free_text(message.text)[:100]
+        text = clean_free_text(message.own_words)[:100]
         return [SlotSet(requested, text or None)]
 
 
@@ -249,7 +249,7 @@ class ValidateHandoffRatingForm(FormValidationAction):
         if requested == "rating_comment":
             no_comment = message.intent in NOT_NOW or NO_COMMENT.match(message.text)
             return [SlotSet("rating_comment", "" if no_comment else
-                            clean_free_text(message.text))]
+                            clean_free_text(message.own_words))]
         return []
 
 

@@ -20,4 +20,14 @@ def customer_message(tracker: Tracker) -> CustomerMessage:
         text=message.get("text") or "",
         intent=(message.get("intent") or {}).get("name"),
         entities=message.get("entities") or [],
+        words=_as_typed(tracker),
     )
+
+
+def _as_typed(tracker: Tracker) -> str:
+    """The latest message as the customer typed it: the user event keeps the
+    original text, the parse data the NLU's normalised one."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("text") or ""
+    return ""

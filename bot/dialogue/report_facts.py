@@ -40,9 +40,14 @@ DESCRIPTIVE_REPORT_CHARS = 12
 
 @dataclass(frozen=True)
 class CustomerMessage:
-    text: str
+    text: str  # as the NLU normalised it (Simplified, half-width): what rules read
     intent: str | None
     entities: list[dict[str, Any]] = field(default_factory=list)
+    words: str = ""  # as the customer typed it: what is stored as their own words
+
+    @property
+    def own_words(self) -> str:
+        return self.words or self.text
 
 
 @cache
@@ -144,9 +149,9 @@ def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[
     # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
     answers_free_text = not facts or message.intent == "inform"
     if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
-        facts[requested] = clean_free_text(text)
+        facts[requested] = clean_free_text(message.own_words)
     if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:
-        facts.setdefault("description", clean_free_text(text))
+        facts.setdefault("description", clean_free_text(message.own_words))
     if requested == "report_confirmed" and message.intent == "affirm":
         facts["report_confirmed"] = True
     return facts

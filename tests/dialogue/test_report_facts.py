@@ -102,3 +102,20 @@ def test_a_correction_is_not_a_no_to_the_question_asked():
 def test_an_unclear_message_can_still_answer_the_question_asked():
     unclear = message("只有我一辆车", intent="nlu_fallback")
     assert facts_from_message(unclear, "two_vehicle") == {"two_vehicle": False}
+
+
+def test_the_description_keeps_the_customers_own_words_as_typed():
+    typed = "倒車時蹭到了柱子，後保險槓刮花！"
+    normalised = CustomerMessage(text="倒车时蹭到了柱子,后保险杠刮花!", intent="inform",
+                                 words=typed)
+    assert facts_from_message(normalised, "description") == {"description": typed}
+
+
+@pytest.mark.parametrize(
+    ("text", "two_vehicle"),
+    [("排队时被后面的车轻轻顶了一下", True), ("停车场里被别的车刮了一下", True),
+     ("等红灯时被后车追尾", True), ("被一辆电动车撞了", True),
+     ("倒车撞到柱子了", False), ("我自己撞了护栏", False)],
+)
+def test_the_other_car_is_heard_in_everyday_words(text, two_vehicle):
+    assert facts_from_message(message(text), "two_vehicle") == {"two_vehicle": two_vehicle}
