@@ -6,7 +6,7 @@ turns a span's text into a datetime relative to ``now``.
 
 Rules and defaults (a default never puts the accident in the future):
 
-* 刚才/刚刚 → now; "半小时前", "两个小时前", "3天前" → now minus that. The bare
+* 刚才/刚刚 → now; "半小时前", "两个小时前", "一刻钟前", "3天前" → now minus that. The bare
   adverb 刚 is not a time (刚好, 我刚说错了); 刚才 before 说/问/填/的 … points back in
   the conversation ("刚才说错了", "撤回刚才的报案"), not to the accident.
 * A period without a clock time takes a typical hour: 凌晨 03:00, 清晨 06:00,
@@ -90,7 +90,9 @@ _CONVERSATION_WORDS = {"说", "讲", "问", "打", "填", "输", "写", "发", "
 _GREETING = "好"  # 早上好 / 下午好
 _STANDALONE_ONLY = {"今天", "今日", *_PERIOD_HOURS}
 _AGO_WORDS = ["前", "之前", "以前"]
-_DURATIONS = {"分钟": "minutes", "小时": "hours", "钟头": "hours", "天": "days"}
+# Unit → (timedelta argument, how many of it): 一刻钟 is a quarter of an hour.
+_DURATIONS = {"分钟": ("minutes", 1), "刻钟": ("minutes", 15), "小时": ("hours", 1),
+              "钟头": ("hours", 1), "天": ("days", 1)}
 _HOUR_MARKS = ["点", "点钟", "时"]
 _MINUTE_WORDS = {"半": 30, "一刻": 15, "三刻": 45}
 
@@ -105,6 +107,7 @@ LEXICON = sorted(
         *_DURATIONS,
         *_HOUR_MARKS,
         *_MINUTE_WORDS,
+        "一刻钟", "两刻钟", "三刻钟",  # longer than 一刻 + 钟: a duration, not a clock time
         *_WEEKDAYS,
         *_RANGE_WORDS,
         # whole words, so that 好像 is no greeting and 多少/时间 do not end a clock time
@@ -170,6 +173,7 @@ PATTERNS: list[list[TokenPattern]] = [
         word_token(_DURATIONS),
         word_token(_AGO_WORDS),
     ],
+    [regex_token("[一两三]刻钟"), word_token(_AGO_WORDS)],  # jieba keeps 一刻钟 whole
 ]
 
 
@@ -237,7 +241,8 @@ def resolve(text: str, now: datetime) -> datetime | None:
 
 def _ago(match: re.Match[str], now: datetime) -> datetime:
     count = 0.5 if match["count"] == "半" else _int(match["count"]) + 0.5 * bool(match["half"])
-    return now - timedelta(**{_DURATIONS[match["unit"]]: count})
+    unit, size = _DURATIONS[match["unit"]]
+    return now - timedelta(**{unit: count * size})
 
 
 def _moment(match: re.Match[str], now: datetime) -> datetime | None:
