@@ -147,7 +147,9 @@ def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[
     if message.intent in FACT_INTENTS or requested in ANSWERED_BY_ENTITY:
         facts = _structured_facts(message, requested)
     # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
-    answers_free_text = not facts or message.intent == "inform"
+    # "追尾了前车" (inform or a report) answers "what happened" even though it
+    # also says that two cars were involved.
+    answers_free_text = not facts or message.intent in ("inform", "report_accident")
     if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
         facts[requested] = clean_free_text(message.own_words)
     if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:
