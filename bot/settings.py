@@ -12,7 +12,7 @@
 | `RASA_API_TOKEN` | (none)                               | token of `rasa run --auth-token`, if set |
 | `CONSOLE_PORT`   | `5010`                               | port of the agent console        |
 | `WECHAT_API_BASE_URL` | `https://api.weixin.qq.com/cgi-bin/` | WeChat's API (tests: a fake) |
-| `REDIS_URL`      | unset                                | shares the WeChat access token   |
+| `REDIS_URL`      | unset                                | shares socket.io rooms and the WeChat token between servers |
 
 PostgreSQL URLs take the form `postgresql+psycopg2://user:password@host:port/dbname`.
 """

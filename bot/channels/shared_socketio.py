@@ -1,0 +1,42 @@
+"""Rasa's socket.io channel, with its rooms shared over Redis when REDIS_URL is set.
+
+A widget keeps its socket.io connection on one Rasa server (nginx: ip_hash),
+but a message for it may be produced on another one: an agent's reply written
+through the cluster's API address, a hand-back, a resume after the customer
+stopped waiting. With python-socketio's Redis manager every server publishes
+such emits to Redis and the server that holds the connection delivers them.
+Without REDIS_URL (one machine, `make run`) it is Rasa's channel unchanged.
+The channel keeps the name "socketio", so stored output channels stay valid.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+from socketio import AsyncRedisManager
+
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+REDIS_CHANNEL = "chexian-socketio"  # the same on every Rasa server of a deployment
+
+
+class SharedSocketIOInput(SocketIOInput):
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        redis_url = load_settings().redis_url
+        if redis_url:
+            # Swapped in before the server has any connection, which is all that
+            # AsyncServer(client_manager=...) would have done at construction.
+            manager = AsyncRedisManager(redis_url, channel=REDIS_CHANNEL)
+            manager.set_server(self.sio)
+            self.sio.manager = manager
+            logger.info("socket.io rooms shared over Redis (%s)", REDIS_CHANNEL)
+        return webhook
