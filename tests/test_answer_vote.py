@@ -4,10 +4,6 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-    CountVectorsFeaturizer,
-)
-from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -35,30 +31,20 @@ def selection(ranking: list[tuple[str, float]]) -> dict:
 
 @pytest.fixture
 def trained(tmp_path):
+    """The component trained on the examples' normalised text (its only input)."""
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage,
-                                      Resource("tok"), context)
-    featurizer = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
-         "max_ngram": 2}, storage, Resource("cv"), context)
     examples = [Message(data={TEXT: text, INTENT: "faq", INTENT_RESPONSE_KEY: key})
                 for key, texts in ANSWERS.items() for text in texts]
     examples += [Message(data={TEXT: t, INTENT: "greet"}) for t in ["你好", "您好啊", "在吗"]]
-    data = TrainingData(examples, responses=RESPONSES)
-    tokenizer.process_training_data(data)
-    featurizer.train(data)
-    featurizer.process_training_data(data)
     component = AnswerVote.create({**AnswerVote.get_default_config(), "selector_weight": 0.3},
                                   storage, Resource("answers"), context)
-    component.train(data)
+    component.train(TrainingData(examples, responses=RESPONSES))
 
     def prepare(text: str, ranking: list[tuple[str, float]] | None) -> Message:
         message = Message(data={TEXT: text})
         if ranking:
             message.set("response_selector", selection(ranking))
-        tokenizer.process([message])
-        featurizer.process([message])
         return message
 
     return component, storage, context, prepare
