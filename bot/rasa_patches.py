@@ -1,7 +1,8 @@
 """Adjustments to Rasa 3.6 itself, installed once per Rasa server process.
 
-``install()`` runs when the server imports our input channels (``bot.channels``),
-which every Rasa server of ours does (credentials.yml).
+``install()`` runs when the server imports our REST channel
+(``bot.channels.rest``), which every Rasa server of ours opens (credentials.yml)
+and the action server never imports.
 
 - The action server's answer is checked against Rasa's response schema with
   ``jsonschema.validate``, which first checks the *schema itself* against the

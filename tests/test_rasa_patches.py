@@ -7,7 +7,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-import bot.channels  # noqa: F401 - installs the patches, as a Rasa server does
+import bot.channels.rest  # noqa: F401 - installs the patches, as a Rasa server does
 from bot import rasa_patches
 
 
@@ -16,7 +16,7 @@ def action() -> RemoteAction:
     return RemoteAction("action_handoff_watch", EndpointConfig("http://127.0.0.1:1"))
 
 
-def test_the_patch_is_installed_by_importing_the_channels():
+def test_the_patch_is_installed_by_the_rest_channel_every_rasa_server_opens():
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
 
 

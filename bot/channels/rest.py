@@ -30,7 +30,12 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot import rasa_patches
 from bot.texts import response_text
+
+# Every Rasa server of ours opens this channel (credentials.yml): the place to
+# adjust Rasa itself, and only in the Rasa server (not in the action server).
+rasa_patches.install()
 
 logger = logging.getLogger(__name__)
 # Errors logged while the current message is handled (None outside a message).
