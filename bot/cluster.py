@@ -134,8 +134,9 @@ class Cluster:
     # -- PostgreSQL (scripts/postgres.sh) ----------------------------------------------
     def _postgres(self, database: str, command: str) -> str:
         port = self.ports.tracker_db if database == "tracker" else self.ports.claims_db
+        # Durable (fsync on): conversations and reports are real data here.
         env = {**os.environ, "PG_DIR": str(self.base / f"pg-{database}"),
-               "PG_PORT": str(port), "PG_DATABASE": database}
+               "PG_PORT": str(port), "PG_DATABASE": database, "PG_DURABLE": "1"}
         result = subprocess.run([str(ROOT / "scripts" / "postgres.sh"), command], env=env,
                                 check=True, capture_output=True, text=True)
         return result.stdout.strip()

@@ -10,9 +10,10 @@
 #
 # PG_DIR, PG_PORT and PG_DATABASE choose another directory, port and database
 # (the cluster mode, scripts/cluster.sh, runs two such servers).
-# Idempotent: a second run reuses the cluster and the running server. The data
-# is disposable, so durability is switched off (fsync, synchronous_commit) for
-# speed. As root the server runs as the `postgres` user that Debian's package
+# Idempotent: a second run reuses the cluster and the running server. The test
+# data is disposable, so durability is switched off (fsync, synchronous_commit)
+# for speed; PG_DURABLE=1 (the cluster mode: reports are real data) keeps
+# PostgreSQL's defaults, every commit on disk. As root the server runs as the `postgres` user that Debian's package
 # creates; as any other user it runs as that user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,10 +81,12 @@ start_server() {
         return
     fi
     say "starting PostgreSQL on 127.0.0.1:$PORT"
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = "1" ] && durability=""
     # The Unix socket lives in a private directory, so trust on it admits only the owner.
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start -o \
         "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$SOCKETS \
-         -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >&2 || {
+         $durability" >&2 || {
         say "the server did not start; see $LOG"
         exit 1
     }
