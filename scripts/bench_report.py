@@ -434,10 +434,9 @@ def write_report(result: dict, out: Path) -> str:
     if training:
         full = training.get("full_training_seconds")
         full_text = (
-            f"{full:.0f} s (measured {training['full_training_measured_at']}, "
-            "`make bench ARGS=--train`)"
+            f"{full:.0f} s (measured {training['full_training_measured_at']}, nothing cached)"
             if full
-            else "not measured yet (`python scripts/bench.py --train` times one)"
+            else "not measured yet (a full-size `make bench` times one)"
         )
         nlu = training.get("nlu_only_training_seconds")
         sections.append(
