@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from bot.loadtest.client import SUMMARY_START, TEXTS, RestCustomer, report_concurrently
+from bot.loadtest.client import SUMMARY_START, TEXTS, RestCustomer
 
 from .support import assert_all_filed, assert_reports_exactly_as_told, report_count
 
@@ -39,6 +39,7 @@ def test_action_servers_killed_under_load_customers_are_asked_to_retry_and_every
 ):
     cluster = running_cluster
     before = report_count(claims_session_factory)
+    accidents = new_accidents(8)
 
     def kill_both_then_restart() -> None:
         cluster.kill("actions-0")
@@ -48,9 +49,17 @@ def test_action_servers_killed_under_load_customers_are_asked_to_retry_and_every
         cluster.start_pair(1, ("actions",))
 
     async def load_with_fault():
-        load = report_concurrently(cluster.url, new_accidents(8), retry_delay=1.5)
-        runs, _ = await asyncio.gather(load, _after(3, kill_both_then_restart))
-        return runs
+        async with httpx.AsyncClient(timeout=120) as client:
+            customers = [RestCustomer(client, cluster.url, a, retry_delay=1.5)
+                         for a in accidents]
+            await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss")
+                                   for c in customers))
+            assert [c.run.error for c in customers] == [None] * len(accidents)
+            # Killed as every customer goes on from the middle of their report (a
+            # fixed time into the load could be after the quick ones have finished).
+            await asyncio.gather(*(c.resume() for c in customers),
+                                 _after(0, kill_both_then_restart))
+            return [c.run for c in customers]
 
     runs = asyncio.run(load_with_fault())
     assert_all_filed(runs)
@@ -168,13 +177,27 @@ def test_one_rasa_server_killed_conversations_continue_on_the_other_with_their_s
     cluster = running_cluster
     before = report_count(claims_session_factory)
     survivor = f"127.0.0.1:{cluster.ports.rasa[1]}"
+    accidents = new_accidents(6)
 
-    async def load_with_fault():
-        load = report_concurrently(cluster.url, new_accidents(6), retry_delay=1.5)
-        runs, _ = await asyncio.gather(load, _after(3, cluster.kill, "rasa-0"))
-        return runs
+    async def half_way(client):
+        customers = [RestCustomer(client, cluster.url, a, retry_delay=1.5) for a in accidents]
+        await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss")
+                               for c in customers))
+        return customers
 
-    runs = asyncio.run(load_with_fault())
+    async def finish(customers):
+        await asyncio.gather(*(c.resume() for c in customers))
+
+    # Killed in the middle of every conversation (not after a fixed time: the
+    # reports are too quick for that to be the middle of anything).
+    with asyncio.Runner() as runner:
+        client = httpx.AsyncClient(timeout=120)
+        customers = runner.run(half_way(client))
+        assert [c.run.error for c in customers] == [None] * len(accidents)
+        cluster.kill("rasa-0")
+        runner.run(finish(customers))
+        runner.run(client.aclose())
+    runs = [c.run for c in customers]
     assert_all_filed(runs)
     assert report_count(claims_session_factory) - before == len(runs)
     assert_reports_exactly_as_told(claims_session_factory, runs)
