@@ -21,7 +21,6 @@ In ``config.yml``:
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -41,7 +40,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_vote import IntentVote, vote
 
-logger = logging.getLogger(__name__)
 RESPONSES_FILE = "responses.json"
 
 
@@ -59,20 +57,16 @@ class AnswerVote(IntentVote):
         super().__init__(config, name, model_storage, resource)
         self.responses: dict[str, list[dict[str, Any]]] = {}
 
-    def _examples(self, training_data: TrainingData) -> list[Message]:
-        return [e for e in training_data.intent_examples
-                if e.get(INTENT) == self.config["retrieval_intent"]
-                and e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
-
     def _create_training_matrix(self, training_data: TrainingData
                                 ) -> tuple[list[str], list[str]]:
-        examples = self._examples(training_data)
+        examples = [e for e in training_data.intent_examples
+                    if e.get(INTENT) == self.config["retrieval_intent"]
+                    and e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
 
     def train(self, training_data: TrainingData) -> Resource:
-        resource = self._resource
-        if self._examples(training_data):  # else no answers to choose between: stay out
-            resource = super().train(training_data)
+        resource = super().train(training_data)  # no answers to choose between: untrained
+        if self.trained:
             self.responses = {key: training_data.responses.get(_utter(key), [])
                               for key in self.clf.classes_}
         with self._model_storage.write_to(self._resource) as model_dir:

@@ -18,7 +18,6 @@ In ``config.yml``:
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import skops.io as sio
@@ -39,7 +38,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-logger = logging.getLogger(__name__)
 # The fitted TF-IDF weights are kept as a sparse matrix: the one type outside
 # scikit-learn that the stored model may contain.
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
