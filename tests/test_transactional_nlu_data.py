@@ -21,7 +21,6 @@ MINIMUM_EXAMPLES = {
     "provide_identity": 30,
     "report_accident": 30,
     "inform": 30,
-    "correct": 30,
     "affirm": 15,
     "deny": 15,
     "cancel": 15,

@@ -19,8 +19,7 @@ ANSWERS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_an
 
 # Intents whose messages may carry report facts. Questions (faq), requests
 # for a person etc. never fill a slot: "有人受伤怎么办" is not an injury report.
-FACT_INTENTS = {"report_accident", "inform", "correct", "affirm", "deny", "report_injury",
-                "nlu_fallback"}
+FACT_INTENTS = {"report_accident", "inform", "affirm", "deny", "report_injury", "nlu_fallback"}
 # Intents whose message may be a plain yes or no to the question asked.
 YES_NO_INTENTS = {"affirm", "deny", "inform", "nlu_fallback"}
 # Free-text answers (place, description) are taken from any message except these.
@@ -109,12 +108,18 @@ def _booleans(message: CustomerMessage, requested: str | None,
     if message.intent == "report_injury":
         facts["anyone_injured"] = True
     # "不对，损失是四千" is a correction, not a "no" to the question asked.
-    plain_answer = not facts and not other_facts and message.intent in YES_NO_INTENTS
+    plain_answer = (not facts and not other_facts and message.intent in YES_NO_INTENTS
+                    and not is_correction(message))
     if requested in BOOLEAN_SLOTS and plain_answer:
         answer = _yes_no(message)
         if answer is not None:
             facts[requested] = answer
     return facts
+
+
+def is_correction(message: CustomerMessage) -> bool:
+    """Whether the message puts right something said before (不对/说错了/改成…)."""
+    return bool(_keyword_answer("correction", message.text.strip()))
 
 
 def _yes_no(message: CustomerMessage) -> bool | None:
@@ -149,7 +154,8 @@ def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[
     # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
     # "追尾了前车" (inform or a report) answers "what happened" even though it
     # also says that two cars were involved.
-    answers_free_text = not facts or message.intent in ("inform", "report_accident")
+    answers_free_text = not facts or (
+        message.intent in ("inform", "report_accident") and not is_correction(message))
     if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
         facts[requested] = clean_free_text(message.own_words)
     if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:

@@ -50,7 +50,7 @@ def test_a_bare_amount_answers_the_question_asked():
 
 
 def test_a_correction_takes_the_last_value_named():
-    correction = message("不是两千是三千", intent="correct", amount=[2000, 3000][0])
+    correction = message("不是两千是三千", intent="inform", amount=[2000, 3000][0])
     correction.entities.append({"entity": "amount", "value": 3000})
     assert facts_from_message(correction, "report_confirmed")["own_loss"] == 3000
 
@@ -76,7 +76,7 @@ def test_free_text_answers_the_place_or_description_asked():
 
 
 def test_a_correction_is_not_taken_as_the_description():
-    correction = message("不对，损失是四千", intent="correct", amount=4000)
+    correction = message("不对，损失是四千", intent="inform", amount=4000)
     assert facts_from_message(correction, "description") == {"own_loss": 4000}
 
 
@@ -95,8 +95,24 @@ def test_customer_words_are_stored_without_markup(raw, clean):
 
 
 def test_a_correction_is_not_a_no_to_the_question_asked():
-    correction = message("不对，损失是四千", intent="correct", amount=4000)
+    correction = message("不对，损失是四千", intent="inform", amount=4000)
     assert facts_from_message(correction, "two_vehicle") == {"own_loss": 4000}
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("刚才说错了，我再想想", "car_drivable"), ("不对不对，我记错了", "anyone_injured"),
+     ("时间填错了，要改一下", "insured_driving")],
+)
+def test_a_correction_naming_no_fact_answers_no_question(text, asked):
+    assert facts_from_message(message(text, intent="inform"), asked) == {}
+
+
+def test_a_corrected_time_is_not_taken_as_the_description():
+    correction = message("说错了，是昨晚八点", intent="inform",
+                         accident_time="2026-12-06T20:00:00")
+    assert facts_from_message(correction, "description") == {
+        "accident_time": "2026-12-06T20:00:00"}
 
 
 def test_an_unclear_message_can_still_answer_the_question_asked():
