@@ -4,11 +4,21 @@ import pytest
 import yaml
 
 from bot.nlu.intent_guard import (
+    QUESTION_INTENTS,
     SHORT_REPLIES_FILE,
     guarded_intent,
+    off_topic_named,
     short_replies,
     short_reply_intent,
 )
+from tests.test_transactional_nlu_data import NLU_DIR, _load_nlu, _plain
+
+LABELLED = [
+    (intent.split("/")[0], _plain(example))
+    for path in sorted(NLU_DIR.glob("*.yml"))
+    for intent, examples in _load_nlu(path).items()
+    for example in examples
+]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +77,14 @@ def test_a_placed_chinese_message_keeps_its_intent(text, intent, entities):
         ("Thank you", "nlu_fallback", "thank"),
         ("转人工", "faq", "request_human"),
         ("妳好", "affirm", "greet"),
+        ("no", "greet", "deny"),
+        ("Yes", "greet", "affirm"),
+        ("No no no!", "greet", "deny"),
+        ("谢谢谢谢", "affirm", "thank"),
+        ("好的好的", "inform", "affirm"),
+        ("谢谢，再见", "thank", "goodbye"),
+        ("好的，拜拜啦", "affirm", "goodbye"),
+        ("886", "provide_identity", "goodbye"),
     ],
 )
 def test_a_whole_message_short_reply_has_a_fixed_intent(text, classifier_said, expected):
@@ -80,6 +98,8 @@ def test_a_whole_message_short_reply_has_a_fixed_intent(text, classifier_said, e
         "没有人受伤，车还能开",
         "好的，我的车牌是沪A12345",
         "取消刚才那个报案号BA20261122000003",
+        "好的，没有",  # two replies that disagree
+        "不用了，谢谢",
     ],
 )
 def test_a_short_reply_inside_a_longer_message_is_left_to_the_classifier(text):
@@ -90,3 +110,64 @@ def test_no_short_reply_is_listed_under_two_intents():
     listed = yaml.safe_load(SHORT_REPLIES_FILE.read_text(encoding="utf-8"))
     phrases = [str(phrase).lower() for group in listed.values() for phrase in group]
     assert len(phrases) == len(set(phrases)) == len(short_replies())
+
+
+def test_yes_and_no_are_read_as_words_not_as_yaml_booleans():
+    assert short_replies()["no"] == "deny"
+    assert short_replies()["yes"] == "affirm"
+
+
+def test_the_short_replies_agree_with_the_training_data():
+    disagree = [(intent, text) for intent, text in LABELLED
+                if short_reply_intent(text) not in (None, intent)]
+    assert disagree == []
+
+
+@pytest.mark.parametrize(
+    ("text", "classifier_said"),
+    [
+        ("我妈住院了，百万医疗险怎么报", "faq"),
+        ("年金险的收益怎么样", "faq"),
+        ("家里水管漏了，家财险管不管", "faq"),
+        ("驾驶证下个月到期，怎么换证", "faq"),
+        ("年审要带什么材料", "faq"),
+        ("我这周有几条违章", "ask_my_policy"),
+        ("明天上海下雨吗", "faq"),
+        ("帮我订一张去广州的机票", "nlu_fallback"),
+        ("信用卡怎么提额", "check_claim_status"),
+    ],
+)
+def test_a_question_naming_something_we_do_not_cover_is_off_topic(text, classifier_said):
+    assert guarded_intent(text, classifier_said, set()) == "off_topic"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "意外险和座位险有什么区别",
+        "车没年检出了事故能赔吗",
+        "医保不报的药费有附加险吗",
+        "暴雨把车泡了能赔吗",
+        "修车期间的打车费能补偿吗",
+        "驾驶证过期了还能报案吗",
+        "下雨天路滑追尾了算谁的责任",
+    ],
+)
+def test_a_car_insurance_question_naming_those_words_stays_in_scope(text):
+    assert off_topic_named(text) is None
+    assert guarded_intent(text, "faq", set()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("加油站门口", "inform"), ("在驾校门口被追尾了", "report_accident"),
+     ("下雪天我自己滑到沟里了", "report_accident")],
+)
+def test_an_answer_in_the_report_is_never_taken_for_off_topic(text, intent):
+    assert guarded_intent(text, intent, set()) is None
+
+
+def test_no_question_in_the_training_data_is_wrongly_off_topic():
+    wrongly = [(intent, text) for intent, text in LABELLED
+               if intent in QUESTION_INTENTS and off_topic_named(text)]
+    assert wrongly == []
