@@ -10,6 +10,7 @@ from bot.nlu.intent_guard import (
     off_topic_named,
     short_replies,
     short_reply_intent,
+    value_alone,
 )
 from tests.test_transactional_nlu_data import NLU_DIR, _load_nlu, _plain
 
@@ -85,6 +86,9 @@ def test_a_placed_chinese_message_keeps_its_intent(text, intent, entities):
         ("谢谢，再见", "thank", "goodbye"),
         ("好的，拜拜啦", "affirm", "goodbye"),
         ("886", "provide_identity", "goodbye"),
+        ("授权，谢谢", "thank", "choose_authorised"),
+        ("不用了，谢谢", "thank", "deny"),
+        ("好的，谢谢", "affirm", "thank"),
     ],
 )
 def test_a_whole_message_short_reply_has_a_fixed_intent(text, classifier_said, expected):
@@ -98,8 +102,7 @@ def test_a_whole_message_short_reply_has_a_fixed_intent(text, classifier_said, e
         "没有人受伤，车还能开",
         "好的，我的车牌是沪A12345",
         "取消刚才那个报案号BA20261122000003",
-        "好的，没有",  # two replies that disagree
-        "不用了，谢谢",
+        "取消，转人工",  # two requests: the classifier weighs them
     ],
 )
 def test_a_short_reply_inside_a_longer_message_is_left_to_the_classifier(text):
@@ -171,3 +174,42 @@ def test_no_question_in_the_training_data_is_wrongly_off_topic():
     wrongly = [(intent, text) for intent, text in LABELLED
                if intent in QUESTION_INTENTS and off_topic_named(text)]
     assert wrongly == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "alone"),
+    [("两千左右吧", [("amount", 0, 2)], "amount"),
+     ("大概是今天早上", [("accident_time", 3, 7)], "accident_time"),
+     ("在人民广场", [("location", 1, 5)], "location"),
+     ("沪A12345", [("plate", 0, 7)], "plate"),
+     ("我车大概两千", [("amount", 4, 6)], None),
+     ("今天早上下雨吗", [("accident_time", 0, 4)], None),
+     ("好的", [], None)],
+)
+def test_a_message_made_of_a_value_alone(text, spans, alone):
+    assert value_alone(text, spans) == alone
+
+
+@pytest.mark.parametrize(
+    ("alone", "classifier_said", "expected"),
+    [("accident_time", "off_topic", "inform"), ("amount", "faq", "inform"),
+     ("location", "greet", "inform"), ("plate", "inform", "provide_identity"),
+     ("accident_time", "inform", None)],
+)
+def test_a_value_alone_says_what_the_message_is_for(alone, classifier_said, expected):
+    assert guarded_intent("…", classifier_said, {alone}, alone=alone) == expected
+
+
+@pytest.mark.parametrize(
+    ("best_guess", "expected"),
+    [("report_accident", "report_accident"), ("report_injury", "report_injury"),
+     ("faq", "inform"), (None, "inform")],
+)
+def test_an_unplaced_message_with_a_value_keeps_a_report_guess(best_guess, expected):
+    text = "今早在南浦大桥追尾了，我车估计2000"
+    assert guarded_intent(text, "nlu_fallback", {"amount", "accident_time", "location"},
+                          best_guess=best_guess) == expected
+
+
+def test_a_place_named_inside_a_message_does_not_decide_it():
+    assert guarded_intent("人民广场那边我再确认一下", "nlu_fallback", {"location"}) is None

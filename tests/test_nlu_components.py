@@ -272,3 +272,22 @@ def test_intent_guard_marks_messages_without_chinese_as_not_understood():
     assert english.get(INTENT)["name"] == "nlu_fallback"
     assert tail.get(INTENT)["name"] == "provide_identity"
     assert chinese.get(INTENT) == {"name": "greet", "confidence": 0.9}
+
+
+def test_intent_guard_keeps_an_uncertain_report_that_names_a_loss_a_report(extractor):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.nlu.components import IntentGuard
+
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45},
+               {"name": "report_accident", "confidence": 0.41},
+               {"name": "inform", "confidence": 0.38}]
+    report = message("报案:今早在南浦大桥追尾,我车估计2000", **{
+        INTENT: ranking[0], INTENT_RANKING_KEY: ranking})
+    amount = message("我车估计2000", **{INTENT: ranking[0], INTENT_RANKING_KEY: ranking[2:]})
+    time_only = message("今天早上", **{INTENT: {"name": "off_topic", "confidence": 0.53}})
+    extractor.process([report, amount, time_only])
+    IntentGuard().process([report, amount, time_only])
+    assert report.get(INTENT)["name"] == "report_accident"
+    assert amount.get(INTENT)["name"] == "inform"
+    assert time_only.get(INTENT)["name"] == "inform"

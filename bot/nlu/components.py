@@ -34,6 +34,7 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -41,7 +42,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import entities
-from bot.nlu.intent_guard import guarded_intent
+from bot.nlu.intent_guard import FALLBACK as FALLBACK_INTENT
+from bot.nlu.intent_guard import guarded_intent, value_alone
 from bot.nlu.normalize import normalize_with_offsets, remap_span
 
 logger = logging.getLogger(__name__)
@@ -237,9 +239,14 @@ class IntentGuard(StatelessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces the intent of messages whose make-up decides it."""
         for message in messages:
-            found = {entity[ENTITY_ATTRIBUTE_TYPE] for entity in message.get(ENTITIES, [])}
+            text = message.get(TEXT) or ""
+            spans = [(entity[ENTITY_ATTRIBUTE_TYPE], entity[ENTITY_ATTRIBUTE_START],
+                      entity[ENTITY_ATTRIBUTE_END]) for entity in message.get(ENTITIES, [])]
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            replacement = guarded_intent(message.get(TEXT) or "", current, found)
+            ranked = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []]
+            best_guess = next((name for name in ranked if name != FALLBACK_INTENT), None)
+            replacement = guarded_intent(text, current, {name for name, _, _ in spans},
+                                         best_guess=best_guess, alone=value_alone(text, spans))
             if replacement:
                 message.set(INTENT, {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)

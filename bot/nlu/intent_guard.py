@@ -1,21 +1,23 @@
 """Last word on the intent, from what the message is made of (no Rasa import).
 
-Three cases the statistical classifier gets wrong for want of words:
+Cases the statistical classifier gets wrong for want of words:
 
 - a whole-message short reply ("没有", "好的", "取消", "授信"): its intent is
   listed in ``bot/knowledge/short_replies.yml``; so is that of a reply said
-  twice or more ("no no no", "谢谢谢谢") or of a farewell with thanks
-  ("谢谢，再见");
-
+  twice or more ("no no no", "谢谢谢谢"), of a reply with thanks ("授权，谢谢")
+  and of a farewell with thanks ("谢谢，再见");
 - a question that names something this service does not cover (another
   insurance line, a car errand, the weather — ``bot/knowledge/off_topic.yml``)
   is off topic even though it shares its other words with our FAQ;
+- a message that is nothing but a value ("今天早上", "两千左右", "沪A12345"):
+  the value says what it is for;
 - no Chinese at all and nothing we can read ("hello", "<script>…", "😀"):
   the bot understands only Chinese, so this is "not understood" whatever the
   classifier guessed;
 - a message the classifier could not place, or one with no Chinese, that
-  carries an identifier ("沪A12345", "0001", "BA20261122000001"): what it
-  is for follows from the identifier.
+  carries an identifier or a value ("沪A12345", "0001", "BA20261122000001",
+  "…我车估计2000"): what it is for follows from it, unless the classifier's
+  best guess is an accident report, which carries the same values.
 """
 
 import re
@@ -45,11 +47,21 @@ INTENT_BY_ENTITY = (
     ("phone_tail", "provide_identity"),
     ("amount", "inform"),
     ("accident_time", "inform"),
+    ("location", "inform"),
 )
+# Only a message made of nothing but the value is placed by a place name.
+ONLY_WHEN_ALONE = {"location"}
+# Intents whose messages carry the same values: an uncertain "今早在南浦大桥
+# 追尾了，我车估计2000" stays a report if that was the classifier's best guess.
+CARRY_VALUES = {"report_accident", "report_injury"}
+# What may surround a value that makes up a whole message ("大概两千左右吧").
+AROUND_A_VALUE = re.compile(r"[\s\W_]|大概|大约|估计|差不多|左右|上下|应该|是|在|约|的|吧|啊|呀|了|呢")
 
 
 # Replies that may close a farewell without changing it ("谢谢，再见", "好的拜拜").
 WITH_A_FAREWELL = {"goodbye", "thank", "affirm"}
+# Replies that add courtesy to another one ("授权，谢谢", "好的，取消吧").
+COURTESY = {"thank", "affirm"}
 
 
 @cache
@@ -91,11 +103,29 @@ def short_reply_intent(text: str) -> str | None:
     if len(parts) < 2 or None in parts:
         return None
     intents = set(parts)
-    if len(intents) == 1:
-        return intents.pop()
     if "goodbye" in intents and intents <= WITH_A_FAREWELL:
         return "goodbye"
-    return None
+    meant = intents - COURTESY
+    if len(meant) == 1:
+        return meant.pop()  # "授权，谢谢" → the choice
+    return "thank" if not meant and "thank" in intents else None  # "好的，谢谢"
+
+
+def value_alone(text: str, spans: list[tuple[str, int, int]]) -> str | None:
+    """The entity a message consists of, give or take 大概/左右/吧 ("两千左右" → amount).
+
+    ``spans`` are (entity, start, end) over ``text``; the most specific entity
+    of INTENT_BY_ENTITY is returned when the spans and the hedges cover the text.
+    """
+    if not spans:
+        return None
+    rest = list(text)
+    for _, start, end in spans:
+        rest[start:end] = [" "] * (end - start)
+    if AROUND_A_VALUE.sub("", "".join(rest)):
+        return None
+    names = {name for name, _, _ in spans}
+    return next((entity for entity, _ in INTENT_BY_ENTITY if entity in names), None)
 
 
 @cache
@@ -117,17 +147,28 @@ def off_topic_named(text: str) -> str | None:
     return None
 
 
-def guarded_intent(text: str, intent: str | None, entities: set[str]) -> str | None:
-    """The intent to use instead of ``intent``, or None to keep it."""
+def guarded_intent(text: str, intent: str | None, entities: set[str],
+                   best_guess: str | None = None, alone: str | None = None) -> str | None:
+    """The intent to use instead of ``intent``, or None to keep it.
+
+    ``entities`` are the names of the entities found, ``alone`` the entity the
+    whole message consists of (``value_alone``), ``best_guess`` the classifier's
+    top intent when the fallback overruled it.
+    """
     short = short_reply_intent(text)
     if short:
         return None if short == intent else short
     if intent in QUESTION_INTENTS and off_topic_named(text):
         return OFF_TOPIC
+    implied = dict(INTENT_BY_ENTITY)
+    if alone in implied:
+        return None if implied[alone] == intent else implied[alone]
     chinese = bool(CJK.search(text or ""))
     if chinese and intent != FALLBACK:
         return None
-    for entity, implied in INTENT_BY_ENTITY:
-        if entity in entities:
-            return None if implied == intent else implied
+    for entity, meant in INTENT_BY_ENTITY:
+        if entity in entities and entity not in ONLY_WHEN_ALONE:
+            if meant == "inform" and intent == FALLBACK and best_guess in CARRY_VALUES:
+                meant = best_guess
+            return None if meant == intent else meant
     return None if chinese else FALLBACK
