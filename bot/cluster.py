@@ -57,8 +57,12 @@ class ClusterPorts:
 class Cluster:
     """One cluster's directory, ports and processes."""
 
-    def __init__(self, base: Path = ROOT / "var" / "cluster",
-                 ports: ClusterPorts = ClusterPorts(), extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        base: Path = ROOT / "var" / "cluster",
+        ports: ClusterPorts = ClusterPorts(),
+        extra_env: dict[str, str] | None = None,
+    ):
         self.base = base
         self.ports = ports
         self.extra_env = extra_env or {}
@@ -135,10 +139,20 @@ class Cluster:
     def _postgres(self, database: str, command: str) -> str:
         port = self.ports.tracker_db if database == "tracker" else self.ports.claims_db
         # Durable (fsync on): conversations and reports are real data here.
-        env = {**os.environ, "PG_DIR": str(self.base / f"pg-{database}"),
-               "PG_PORT": str(port), "PG_DATABASE": database, "PG_DURABLE": "1"}
-        result = subprocess.run([str(ROOT / "scripts" / "postgres.sh"), command], env=env,
-                                check=True, capture_output=True, text=True)
+        env = {
+            **os.environ,
+            "PG_DIR": str(self.base / f"pg-{database}"),
+            "PG_PORT": str(port),
+            "PG_DATABASE": database,
+            "PG_DURABLE": "1",
+        }
+        result = subprocess.run(
+            [str(ROOT / "scripts" / "postgres.sh"), command],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return result.stdout.strip()
 
     def start_database(self, database: str) -> None:
@@ -152,9 +166,12 @@ class Cluster:
         return (self.base / f"pg-{database}" / "data" / "postmaster.pid").exists()
 
     def _seed_claims(self) -> None:
-        subprocess.run([sys.executable, "-m", "bot.db.seed", "--url",
-                        self.database_url("claims")],
-                       cwd=ROOT, check=True, env={**os.environ, **self.extra_env})
+        subprocess.run(
+            [sys.executable, "-m", "bot.db.seed", "--url", self.database_url("claims")],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, **self.extra_env},
+        )
 
     # -- Redis and nginx ---------------------------------------------------------------
     def start_redis(self) -> None:
@@ -162,10 +179,25 @@ class Cluster:
             return
         # The lock store holds only short-lived locks: nothing to persist.
         subprocess.run(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis),
-             "--dir", str(self.base / "redis"), "--save", "", "--appendonly", "no",
-             "--daemonize", "yes", "--pidfile", str(self._pid_file("redis")),
-             "--logfile", str(self.log_file("redis"))],
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.ports.redis),
+                "--dir",
+                str(self.base / "redis"),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self._pid_file("redis")),
+                "--logfile",
+                str(self.log_file("redis")),
+            ],
             check=True,
         )
         _wait_for(lambda: self._pid("redis") is not None, "redis", 20)
@@ -175,15 +207,20 @@ class Cluster:
 
     def render_nginx_config(self) -> Path:
         def servers(ports: tuple[int, int]) -> str:
-            return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
-                             for port in ports)
+            return "\n".join(
+                f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in ports
+            )
 
         try_again = json.dumps([{"text": response_text("utter_try_again")}], ensure_ascii=False)
         values = {
-            "RUN_DIR": str(self.run_dir), "LOG_DIR": str(self.log_dir),
-            "NGINX_DIR": str(self.nginx_dir), "PUBLIC_PORT": str(self.ports.http),
-            "ACTIONS_PORT": str(self.ports.actions), "RASA_SERVERS": servers(self.ports.rasa),
-            "ACTION_SERVERS": servers(self.ports.action_servers), "TRY_AGAIN_JSON": try_again,
+            "RUN_DIR": str(self.run_dir),
+            "LOG_DIR": str(self.log_dir),
+            "NGINX_DIR": str(self.nginx_dir),
+            "PUBLIC_PORT": str(self.ports.http),
+            "ACTIONS_PORT": str(self.ports.actions),
+            "RASA_SERVERS": servers(self.ports.rasa),
+            "ACTION_SERVERS": servers(self.ports.action_servers),
+            "TRY_AGAIN_JSON": try_again,
         }
         text = (DEPLOY / "nginx.conf.template").read_text(encoding="utf-8")
         for name, value in values.items():
@@ -193,9 +230,19 @@ class Cluster:
         return config
 
     def _nginx(self, *args: str) -> None:
-        subprocess.run([_program("nginx"), "-p", str(self.nginx_dir), "-c",
-                        str(self.nginx_dir / "nginx.conf"), "-e",
-                        str(self.log_file("nginx-error")), *args], check=True)
+        subprocess.run(
+            [
+                _program("nginx"),
+                "-p",
+                str(self.nginx_dir),
+                "-c",
+                str(self.nginx_dir / "nginx.conf"),
+                "-e",
+                str(self.log_file("nginx-error")),
+                *args,
+            ],
+            check=True,
+        )
 
     def start_nginx(self) -> None:
         self.render_nginx_config()
@@ -228,10 +275,15 @@ class Cluster:
             return
         model = Path((self.run_dir / "model").read_text().strip())
         stack = start_stack(
-            model, self.ports.rasa[pair], self.ports.action_servers[pair],
-            log_dir=self.base / "log" / f"pair-{pair}", extra_env=self.server_env(),
-            endpoints=DEPLOY / "endpoints.cluster.yml", logging_config=DEPLOY / "logging.yml",
-            services=services, timeout=300,
+            model,
+            self.ports.rasa[pair],
+            self.ports.action_servers[pair],
+            log_dir=self.base / "log" / f"pair-{pair}",
+            extra_env=self.server_env(),
+            endpoints=DEPLOY / "endpoints.cluster.yml",
+            logging_config=DEPLOY / "logging.yml",
+            services=services,
+            timeout=300,
         )
         self._adopt(stack, pair)
 
@@ -307,8 +359,9 @@ def _wait_for(check, what: str, timeout: float) -> None:  # noqa: ANN001
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=("start", "stop", "status"))
     parser.add_argument("--model", type=Path, help="the trained model (start)")
     args = parser.parse_args()

@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # credentials.yml names these; Rasa refuses to start when one is unset. Empty
 # leaves the WeChat channel unconfigured (it refuses every request).
-WECHAT_ENV_DEFAULTS = {name: "" for name in (
-    "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN", "WECHAT_AES_KEY")}
+WECHAT_ENV_DEFAULTS = {
+    name: "" for name in ("WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN", "WECHAT_AES_KEY")
+}
 
 
 @dataclass
@@ -108,17 +109,42 @@ def start_stack(
     }
     stack = Stack(rasa_port, action_port, console_port)
     python = sys.executable
+
     def logging_args(option: str) -> list[str]:
         return [option, str(logging_config)] if logging_config else []
 
     commands = {
-        "actions": [python, "-m", "rasa_sdk", "--actions", "bot.actions",
-                    "--port", str(action_port), *logging_args("--logging-config_file")],
-        "rasa": [python, "-m", "rasa", "run", "--model", str(model), "--enable-api",
-                 "--cors", "*", "--port", str(rasa_port), "--interface", "127.0.0.1",
-                 "--credentials", "credentials.yml", "--endpoints", str(endpoints),
-                 *logging_args("--logging-config-file"),
-                 *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else [])],
+        "actions": [
+            python,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "bot.actions",
+            "--port",
+            str(action_port),
+            *logging_args("--logging-config_file"),
+        ],
+        "rasa": [
+            python,
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            str(model),
+            "--enable-api",
+            "--cors",
+            "*",
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(endpoints),
+            *logging_args("--logging-config-file"),
+            *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else []),
+        ],
     }
     commands = {name: command for name, command in commands.items() if name in services}
     if console_port is not None:
@@ -130,14 +156,23 @@ def start_stack(
         )
         stack.names.append(name)
     if "actions" in commands:
-        _wait_until(lambda: _get_json(f"{stack.action_url}/health").get("status") == "ok",
-                    "action server", stack, timeout)
+        _wait_until(
+            lambda: _get_json(f"{stack.action_url}/health").get("status") == "ok",
+            "action server",
+            stack,
+            timeout,
+        )
     if "rasa" in commands:
-        _wait_until(lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack,
-                    timeout)
+        _wait_until(
+            lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack, timeout
+        )
     if console_port is not None:
-        _wait_until(lambda: _get_json(f"{stack.console_url}/health").get("status") == "ok",
-                    "agent console", stack, timeout)
+        _wait_until(
+            lambda: _get_json(f"{stack.console_url}/health").get("status") == "ok",
+            "agent console",
+            stack,
+            timeout,
+        )
     return stack
 
 
@@ -150,14 +185,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int,
-                        default=int(os.environ.get("ACTION_PORT", 5055)))
-    parser.add_argument("--console-port", type=int,
-                        default=int(os.environ.get("CONSOLE_PORT", 5010)))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument(
+        "--console-port", type=int, default=int(os.environ.get("CONSOLE_PORT", 5010))
+    )
     parser.add_argument("--no-console", action="store_true", help="do not start the agent console")
     args = parser.parse_args()
-    stack = start_stack(args.model, args.rasa_port, args.action_port,
-                        console_port=None if args.no_console else args.console_port)
+    stack = start_stack(
+        args.model,
+        args.rasa_port,
+        args.action_port,
+        console_port=None if args.no_console else args.console_port,
+    )
     console = f"    console:   {stack.console_url}/  (客服坐席)\n" if stack.console_port else ""
     print(
         "\n==> 车险自助服务机器人已启动 (the bot is running)\n"

@@ -31,9 +31,7 @@ from typing import Any
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # A province character as typed or as json.dumps writes it (structlog's JSON).
-_PROVINCE = "|".join(
-    [f"[{PROVINCES}]"] + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES]
-)
+_PROVINCE = "|".join([f"[{PROVINCES}]"] + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES])
 _PLATE = re.compile(
     rf"(?P<province>{_PROVINCE})(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
 )
@@ -78,7 +76,8 @@ class MaskingJsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"),
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": _structured(record.getMessage()),
@@ -107,7 +106,7 @@ class JsonLinesHandler(logging.Handler):
         try:
             data = (self.format(record) + "\n").encode("utf-8")
             while data:
-                data = data[os.write(1, data):]
+                data = data[os.write(1, data) :]
         except Exception:  # logging must never take the server down
             self.handleError(record)
 

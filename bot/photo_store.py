@@ -59,8 +59,12 @@ def sniff_image_type(data: bytes) -> str | None:
 
 def report_for_conversation(session: Session, sender_id: str) -> Report | None:
     """The newest report filed from this conversation: photos go to it and nowhere else."""
-    query = (select(Report).where(Report.sender_id == sender_id)
-             .order_by(Report.reported_at.desc(), Report.id.desc()).limit(1))
+    query = (
+        select(Report)
+        .where(Report.sender_id == sender_id)
+        .order_by(Report.reported_at.desc(), Report.id.desc())
+        .limit(1)
+    )
     return session.execute(query).scalar_one_or_none()
 
 

@@ -55,9 +55,7 @@ def file_report(
     tz: ZoneInfo,
 ) -> FiledReport | None:
     """File the report; None when the customer has no policy in force on the accident day."""
-    policy = repository.active_policy(
-        session, customer_id, facts.occurred_at.astimezone(tz).date()
-    )
+    policy = repository.active_policy(session, customer_id, facts.occurred_at.astimezone(tz).date())
     if policy is None:
         return None
     existing = repository.report_by_idempotency_key(session, idempotency_key)
@@ -72,9 +70,14 @@ def file_report(
         reported_at=now,
     )
     draft = repository.ReportDraft(
-        customer_id=customer_id, policy_id=policy.id, accident=accident,
-        location=facts.location, drivable=facts.drivable, description=facts.description,
-        idempotency_key=idempotency_key, sender_id=sender_id,
+        customer_id=customer_id,
+        policy_id=policy.id,
+        accident=accident,
+        location=facts.location,
+        drivable=facts.drivable,
+        description=facts.description,
+        idempotency_key=idempotency_key,
+        sender_id=sender_id,
     )
     holder = repository.policyholder_for_fast_track(session, policy)
     report = repository.create_report(session, draft, decide(holder, accident), tz)

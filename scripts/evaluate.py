@@ -77,26 +77,39 @@ def summarise(train_seconds: float) -> dict:
 
 
 def write_report(figures: dict, baseline: dict) -> None:
-    lines = [f"# NLU evaluation (held-out 20 %, seed {SEED})", "",
-             "| figure | bot | target | baseline (TF-IDF + LR) |", "|---|---|---|---|"]
+    lines = [
+        f"# NLU evaluation (held-out 20 %, seed {SEED})",
+        "",
+        "| figure | bot | target | baseline (TF-IDF + LR) |",
+        "|---|---|---|---|",
+    ]
     for key, target in TARGETS.items():
         mark = "met" if figures[key] >= target else "MISSED"
         versus = "bot ahead" if figures[key] > baseline[key] else "BASELINE AHEAD"
-        lines.append(f"| {key} | {figures[key]:.4f} | ≥ {target} ({mark}) | "
-                     f"{baseline[key]:.4f} ({versus}) |")
-    lines += ["", f"NLU training on the 80 % split: {figures['nlu_training_seconds']} s.",
-              "", "Rasa's detailed reports and confusion matrices: `results/nlu/`."]
+        lines.append(
+            f"| {key} | {figures[key]:.4f} | ≥ {target} ({mark}) | {baseline[key]:.4f} ({versus}) |"
+        )
+    lines += [
+        "",
+        f"NLU training on the 80 % split: {figures['nlu_training_seconds']} s.",
+        "",
+        "Rasa's detailed reports and confusion matrices: `results/nlu/`.",
+    ]
     (RESULTS / "evaluation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (RESULTS / "evaluation.json").write_text(
-        json.dumps({**figures, "baseline": baseline}, indent=2), encoding="utf-8")
+        json.dumps({**figures, "baseline": baseline}, indent=2), encoding="utf-8"
+    )
     print("\n".join(lines))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--config", default="config.yml", help="pipeline to evaluate")
-    parser.add_argument("--reuse-split", action="store_true",
-                        help="keep results/split from the last run (compare pipelines)")
+    parser.add_argument(
+        "--reuse-split",
+        action="store_true",
+        help="keep results/split from the last run (compare pipelines)",
+    )
     args = parser.parse_args()
     if args.reuse_split:
         train_file, test_file = SPLIT / "train.yml", SPLIT / "test.yml"
@@ -105,11 +118,31 @@ def main() -> None:
     model_dir = RESULTS / "model"
     shutil.rmtree(model_dir, ignore_errors=True)
     started = time.monotonic()
-    rasa("train", "nlu", "--config", args.config, "--nlu", str(train_file), "--domain",
-         "domain.yml", "--out", str(model_dir), "--fixed-model-name", "evaluation")
+    rasa(
+        "train",
+        "nlu",
+        "--config",
+        args.config,
+        "--nlu",
+        str(train_file),
+        "--domain",
+        "domain.yml",
+        "--out",
+        str(model_dir),
+        "--fixed-model-name",
+        "evaluation",
+    )
     train_seconds = time.monotonic() - started
-    rasa("test", "nlu", "--model", str(model_dir / "evaluation.tar.gz"), "--nlu",
-         str(test_file), "--out", str(RESULTS / "nlu"))
+    rasa(
+        "test",
+        "nlu",
+        "--model",
+        str(model_dir / "evaluation.tar.gz"),
+        "--nlu",
+        str(test_file),
+        "--out",
+        str(RESULTS / "nlu"),
+    )
     write_report(summarise(train_seconds), baseline_figures(train_file, test_file))
 
 

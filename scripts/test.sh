@@ -15,5 +15,6 @@ export TEST_POSTGRES_URL
 trap 'scripts/postgres.sh stop > /dev/null 2>&1 || true' EXIT
 echo "==> lint"
 ruff check .
+ruff format --check .
 echo "==> tests"
 python -m pytest "$@"

@@ -18,8 +18,17 @@ INPUTS = ["config.yml", "domain.yml"]
 INPUT_DIRS = ["bot/data", "bot/nlu"]
 # Only these locked packages change what training produces; adding a test
 # tool to the lock must not force a retrain.
-MODEL_PACKAGES = ("rasa", "tensorflow", "spacy", "jieba", "opencc", "cn2an", "numpy",
-                  "scikit-learn", "scipy")
+MODEL_PACKAGES = (
+    "rasa",
+    "tensorflow",
+    "spacy",
+    "jieba",
+    "opencc",
+    "cn2an",
+    "numpy",
+    "scikit-learn",
+    "scipy",
+)
 LOCK = "requirements/lock.txt"
 KEEP_MODELS = 3
 
@@ -27,7 +36,9 @@ KEEP_MODELS = 3
 def input_files() -> list[Path]:
     files = [ROOT / name for name in INPUTS]
     for folder in INPUT_DIRS:
-        files += [p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        files += [
+            p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ]
     return sorted(files)
 
 
@@ -44,9 +55,20 @@ def inputs_hash() -> str:
 
 def train(model_name: str, out: Path) -> None:
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data",
-        "--out", str(out), "--fixed-model-name", model_name,
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "bot/data",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        model_name,
     ]
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, check=True, stdout=sys.stderr)

@@ -33,8 +33,11 @@ def model_path() -> Path:
     if os.environ.get("BOT_TEST_MODEL"):
         return Path(os.environ["BOT_TEST_MODEL"])
     out = subprocess.run(
-        [sys.executable, "scripts/train_if_needed.py"], cwd=ROOT, check=True,
-        capture_output=True, text=True,
+        [sys.executable, "scripts/train_if_needed.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return Path(out.stdout.strip().splitlines()[-1])
 
@@ -43,8 +46,11 @@ def seeded_claims_db(directory: Path) -> str:
     """A fresh SQLite claims database in `directory` with the demo customers and agents."""
     url = f"sqlite:///{directory / 'claims.db'}"
     subprocess.run(
-        [sys.executable, "-m", "bot.db.seed", "--url", url], cwd=ROOT, check=True,
-        capture_output=True, env={**os.environ, **AGENT_PASSWORDS},
+        [sys.executable, "-m", "bot.db.seed", "--url", url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **AGENT_PASSWORDS},
     )
     return url
 
@@ -71,8 +77,13 @@ def claims_db_url(tmp_path_factory) -> str:
 def bot_stack(model_path: Path, claims_db_url: str, tmp_path_factory) -> Stack:
     """The real action server and Rasa server, talking over real HTTP."""
     logs = tmp_path_factory.mktemp("server-logs")
-    stack = start_stack(model_path, free_port(), free_port(), log_dir=logs,
-                        extra_env={"CLAIMS_DB_URL": claims_db_url})
+    stack = start_stack(
+        model_path,
+        free_port(),
+        free_port(),
+        log_dir=logs,
+        extra_env={"CLAIMS_DB_URL": claims_db_url},
+    )
     yield stack
     stack.stop()
 
@@ -93,8 +104,9 @@ class Customer:
         self.transcript: list[tuple[str, str]] = []
 
     def say(self, text: str) -> list[str]:
-        response = requests.post(self.url, json={"sender": self.sender, "message": text},
-                                 timeout=60)
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": text}, timeout=60
+        )
         assert response.status_code == 200, response.text
         self.transcript.append(("customer", text))
         replies = [message.get("text", "") for message in response.json()]

@@ -11,10 +11,20 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.answer_vote import AnswerVote
 
 ANSWERS = {
-    "faq/jiaoqiang_limits": ["交强险赔多少", "交强险最多赔多少钱", "交强险限额是多少",
-                             "交强险财产损失赔多少", "交强险医疗费赔多少"],
-    "faq/claim_deadline": ["出事后多久要报案", "报案有时间限制吗", "几小时内必须报案",
-                           "报案期限是多久", "过了48小时还能报案吗"],
+    "faq/jiaoqiang_limits": [
+        "交强险赔多少",
+        "交强险最多赔多少钱",
+        "交强险限额是多少",
+        "交强险财产损失赔多少",
+        "交强险医疗费赔多少",
+    ],
+    "faq/claim_deadline": [
+        "出事后多久要报案",
+        "报案有时间限制吗",
+        "几小时内必须报案",
+        "报案期限是多久",
+        "过了48小时还能报案吗",
+    ],
 }
 RESPONSES = {f"utter_{key}": [{"text": f"答案：{key}"}] for key in ANSWERS}
 
@@ -22,11 +32,17 @@ RESPONSES = {f"utter_{key}": [{"text": f"答案：{key}"}] for key in ANSWERS}
 def selection(ranking: list[tuple[str, float]]) -> dict:
     """What the ResponseSelector leaves on a message: its pick and its ranking."""
     top, confidence = ranking[0]
-    return {"faq": {
-        "response": {"responses": RESPONSES[f"utter_{top}"], "confidence": confidence,
-                     "intent_response_key": top, "utter_action": f"utter_{top}"},
-        "ranking": [{"id": 1, "confidence": c, "intent_response_key": k} for k, c in ranking],
-    }}
+    return {
+        "faq": {
+            "response": {
+                "responses": RESPONSES[f"utter_{top}"],
+                "confidence": confidence,
+                "intent_response_key": top,
+                "utter_action": f"utter_{top}",
+            },
+            "ranking": [{"id": 1, "confidence": c, "intent_response_key": k} for k, c in ranking],
+        }
+    }
 
 
 @pytest.fixture
@@ -34,11 +50,18 @@ def trained(tmp_path):
     """The component trained on the examples' normalised text (its only input)."""
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    examples = [Message(data={TEXT: text, INTENT: "faq", INTENT_RESPONSE_KEY: key})
-                for key, texts in ANSWERS.items() for text in texts]
+    examples = [
+        Message(data={TEXT: text, INTENT: "faq", INTENT_RESPONSE_KEY: key})
+        for key, texts in ANSWERS.items()
+        for text in texts
+    ]
     examples += [Message(data={TEXT: t, INTENT: "greet"}) for t in ["你好", "您好啊", "在吗"]]
-    component = AnswerVote.create({**AnswerVote.get_default_config(), "selector_weight": 0.3},
-                                  storage, Resource("answers"), context)
+    component = AnswerVote.create(
+        {**AnswerVote.get_default_config(), "selector_weight": 0.3},
+        storage,
+        Resource("answers"),
+        context,
+    )
     component.train(TrainingData(examples, responses=RESPONSES))
 
     def prepare(text: str, ranking: list[tuple[str, float]] | None) -> Message:
@@ -65,8 +88,12 @@ def test_the_linear_side_overrules_a_wrong_selector_guess_and_names_the_right_an
 
 def test_the_vote_survives_a_reload(trained):
     _, storage, context, prepare = trained
-    reloaded = AnswerVote.load({**AnswerVote.get_default_config(), "selector_weight": 0.3},
-                               storage, Resource("answers"), context)
+    reloaded = AnswerVote.load(
+        {**AnswerVote.get_default_config(), "selector_weight": 0.3},
+        storage,
+        Resource("answers"),
+        context,
+    )
     selector_says = [("faq/jiaoqiang_limits", 0.6), ("faq/claim_deadline", 0.4)]
     message = reloaded.process([prepare("出事以后多少小时之内要报案", selector_says)])[0]
     picked = message.get("response_selector")["faq"]["response"]

@@ -121,8 +121,11 @@ def test_yes_and_no_are_read_as_words_not_as_yaml_booleans():
 
 
 def test_the_short_replies_agree_with_the_training_data():
-    disagree = [(intent, text) for intent, text in LABELLED
-                if short_reply_intent(text) not in (None, intent)]
+    disagree = [
+        (intent, text)
+        for intent, text in LABELLED
+        if short_reply_intent(text) not in (None, intent)
+    ]
     assert disagree == []
 
 
@@ -163,28 +166,36 @@ def test_a_car_insurance_question_naming_those_words_stays_in_scope(text):
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("加油站门口", "inform"), ("在驾校门口被追尾了", "report_accident"),
-     ("下雪天我自己滑到沟里了", "report_accident")],
+    [
+        ("加油站门口", "inform"),
+        ("在驾校门口被追尾了", "report_accident"),
+        ("下雪天我自己滑到沟里了", "report_accident"),
+    ],
 )
 def test_an_answer_in_the_report_is_never_taken_for_off_topic(text, intent):
     assert guarded_intent(text, intent, set()) is None
 
 
 def test_no_question_in_the_training_data_is_wrongly_off_topic():
-    wrongly = [(intent, text) for intent, text in LABELLED
-               if intent in QUESTION_INTENTS and off_topic_named(text)]
+    wrongly = [
+        (intent, text)
+        for intent, text in LABELLED
+        if intent in QUESTION_INTENTS and off_topic_named(text)
+    ]
     assert wrongly == []
 
 
 @pytest.mark.parametrize(
     ("text", "spans", "alone"),
-    [("两千左右吧", [("amount", 0, 2)], "amount"),
-     ("大概是今天早上", [("accident_time", 3, 7)], "accident_time"),
-     ("在人民广场", [("location", 1, 5)], "location"),
-     ("沪A12345", [("plate", 0, 7)], "plate"),
-     ("我车大概两千", [("amount", 4, 6)], None),
-     ("今天早上下雨吗", [("accident_time", 0, 4)], None),
-     ("好的", [], None)],
+    [
+        ("两千左右吧", [("amount", 0, 2)], "amount"),
+        ("大概是今天早上", [("accident_time", 3, 7)], "accident_time"),
+        ("在人民广场", [("location", 1, 5)], "location"),
+        ("沪A12345", [("plate", 0, 7)], "plate"),
+        ("我车大概两千", [("amount", 4, 6)], None),
+        ("今天早上下雨吗", [("accident_time", 0, 4)], None),
+        ("好的", [], None),
+    ],
 )
 def test_a_message_made_of_a_value_alone(text, spans, alone):
     assert value_alone(text, spans) == alone
@@ -192,9 +203,13 @@ def test_a_message_made_of_a_value_alone(text, spans, alone):
 
 @pytest.mark.parametrize(
     ("alone", "classifier_said", "expected"),
-    [("accident_time", "off_topic", "inform"), ("amount", "faq", "inform"),
-     ("location", "greet", "inform"), ("plate", "inform", "provide_identity"),
-     ("accident_time", "inform", None)],
+    [
+        ("accident_time", "off_topic", "inform"),
+        ("amount", "faq", "inform"),
+        ("location", "greet", "inform"),
+        ("plate", "inform", "provide_identity"),
+        ("accident_time", "inform", None),
+    ],
 )
 def test_a_value_alone_says_what_the_message_is_for(alone, classifier_said, expected):
     assert guarded_intent("…", classifier_said, {alone}, alone=alone) == expected
@@ -202,13 +217,21 @@ def test_a_value_alone_says_what_the_message_is_for(alone, classifier_said, expe
 
 @pytest.mark.parametrize(
     ("best_guess", "expected"),
-    [("report_accident", "report_accident"), ("report_injury", "report_injury"),
-     ("faq", "inform"), (None, "inform")],
+    [
+        ("report_accident", "report_accident"),
+        ("report_injury", "report_injury"),
+        ("faq", "inform"),
+        (None, "inform"),
+    ],
 )
 def test_an_unplaced_message_with_a_value_keeps_a_report_guess(best_guess, expected):
     text = "今早在南浦大桥追尾了，我车估计2000"
-    assert guarded_intent(text, "nlu_fallback", {"amount", "accident_time", "location"},
-                          best_guess=best_guess) == expected
+    assert (
+        guarded_intent(
+            text, "nlu_fallback", {"amount", "accident_time", "location"}, best_guess=best_guess
+        )
+        == expected
+    )
 
 
 def test_a_place_named_inside_a_message_does_not_decide_it():

@@ -36,13 +36,22 @@ def featurised(tmp_path):
     """Tokenise and featurise like the pipeline, then hand back a fresh component's inputs."""
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage,
-                                      Resource("tok"), context)
+    tokenizer = JiebaTokenizer.create(
+        JiebaTokenizer.get_default_config(), storage, Resource("tok"), context
+    )
     featurizer = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
-         "max_ngram": 2}, storage, Resource("cv"), context)
-    data = TrainingData([Message(data={TEXT: text, INTENT: intent})
-                         for intent, texts in EXAMPLES.items() for text in texts])
+        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb", "max_ngram": 2},
+        storage,
+        Resource("cv"),
+        context,
+    )
+    data = TrainingData(
+        [
+            Message(data={TEXT: text, INTENT: intent})
+            for intent, texts in EXAMPLES.items()
+            for text in texts
+        ]
+    )
     tokenizer.process_training_data(data)
     featurizer.train(data)
     featurizer.process_training_data(data)
@@ -58,24 +67,25 @@ def featurised(tmp_path):
 
 def test_the_linear_side_can_overrule_a_wrong_diet_guess_and_survives_a_reload(featurised):
     storage, context, data, prepare = featurised
-    component = IntentVote.create({**IntentVote.get_default_config(), "diet_weight": 0.3},
-                                  storage, Resource("vote"), context)
+    component = IntentVote.create(
+        {**IntentVote.get_default_config(), "diet_weight": 0.3}, storage, Resource("vote"), context
+    )
     component.train(data)
-    diet_says = [{"name": "report_accident", "confidence": 0.55},
-                 {"name": "deny", "confidence": 0.45}]
+    diet_says = [
+        {"name": "report_accident", "confidence": 0.55},
+        {"name": "deny", "confidence": 0.45},
+    ]
     msg = component.process([prepare("没有，没有人", diet_says)])[0]
     assert msg.get(INTENT)["name"] == "deny"
 
-    reloaded = IntentVote.load(IntentVote.get_default_config(), storage, Resource("vote"),
-                               context)
+    reloaded = IntentVote.load(IntentVote.get_default_config(), storage, Resource("vote"), context)
     again = reloaded.process([prepare("我出车祸了要报案", diet_says[::-1])])[0]
     assert again.get(INTENT)["name"] == "report_accident"
 
 
 def test_training_examples_keep_their_gold_intents(featurised):
     storage, context, data, _ = featurised
-    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("v"),
-                                  context)
+    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("v"), context)
     component.train(data)
     component.process_training_data(data)
     assert {m.get(INTENT) for m in data.training_examples} == set(EXAMPLES)
@@ -83,8 +93,7 @@ def test_training_examples_keep_their_gold_intents(featurised):
 
 def test_an_empty_message_keeps_diets_word(featurised):
     storage, context, data, prepare = featurised
-    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("e"),
-                                  context)
+    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("e"), context)
     component.train(data)
     empty = prepare("", [{"name": "deny", "confidence": 0.3}])
     empty.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0})

@@ -264,9 +264,13 @@ def test_intent_guard_marks_messages_without_chinese_as_not_understood():
 
     guard = IntentGuard()
     english = Message(data={TEXT: "hello there", INTENT: {"name": "greet", "confidence": 0.9}})
-    tail = Message(data={TEXT: "0001", INTENT: {"name": "rate_service", "confidence": 0.7},
-                         ENTITIES: [{"entity": "phone_tail", "value": "0001", "start": 0,
-                                     "end": 4}]})
+    tail = Message(
+        data={
+            TEXT: "0001",
+            INTENT: {"name": "rate_service", "confidence": 0.7},
+            ENTITIES: [{"entity": "phone_tail", "value": "0001", "start": 0, "end": 4}],
+        }
+    )
     chinese = Message(data={TEXT: "你好", INTENT: {"name": "greet", "confidence": 0.9}})
     guard.process([english, tail, chinese])
     assert english.get(INTENT)["name"] == "nlu_fallback"
@@ -279,11 +283,14 @@ def test_intent_guard_keeps_an_uncertain_report_that_names_a_loss_a_report(extra
 
     from bot.nlu.components import IntentGuard
 
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45},
-               {"name": "report_accident", "confidence": 0.41},
-               {"name": "inform", "confidence": 0.38}]
-    report = message("报案:今早在南浦大桥追尾,我车估计2000", **{
-        INTENT: ranking[0], INTENT_RANKING_KEY: ranking})
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "report_accident", "confidence": 0.41},
+        {"name": "inform", "confidence": 0.38},
+    ]
+    report = message(
+        "报案:今早在南浦大桥追尾,我车估计2000", **{INTENT: ranking[0], INTENT_RANKING_KEY: ranking}
+    )
     amount = message("我车估计2000", **{INTENT: ranking[0], INTENT_RANKING_KEY: ranking[2:]})
     time_only = message("今天早上", **{INTENT: {"name": "off_topic", "confidence": 0.53}})
     extractor.process([report, amount, time_only])

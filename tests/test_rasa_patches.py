@@ -21,13 +21,16 @@ def test_the_patch_is_installed_by_the_rest_channel_every_rasa_server_opens():
 
 
 def test_a_valid_answer_passes(action):
-    answer = {"events": [{"event": "slot", "name": "handoff_ticket_id", "value": None}],
-              "responses": [{"text": "好的"}]}
+    answer = {
+        "events": [{"event": "slot", "name": "handoff_ticket_id", "value": None}],
+        "responses": [{"text": "好的"}],
+    }
     assert action._validate_action_result(answer) is True
 
 
-@pytest.mark.parametrize("answer", [{"events": "not a list"}, {"responses": [5]},
-                                    {"events": [{"no": "event name"}]}])
+@pytest.mark.parametrize(
+    "answer", [{"events": "not a list"}, {"responses": [5]}, {"events": [{"no": "event name"}]}]
+)
 def test_an_invalid_answer_is_refused_with_rasas_explanation(action, answer):
     with pytest.raises(ValidationError) as refused:
         action._validate_action_result(answer)
@@ -38,8 +41,11 @@ def test_the_schema_itself_is_checked_once_not_per_call(action, monkeypatch):
     schema_class = validator_for(RemoteAction.action_response_format_spec())
     checks = []
     original = schema_class.check_schema
-    monkeypatch.setattr(schema_class, "check_schema",
-                        classmethod(lambda cls, schema: checks.append(1) or original(schema)))
+    monkeypatch.setattr(
+        schema_class,
+        "check_schema",
+        classmethod(lambda cls, schema: checks.append(1) or original(schema)),
+    )
     rasa_patches._action_result_validator.cache_clear()
     for _ in range(20):
         action._validate_action_result({"events": [], "responses": []})

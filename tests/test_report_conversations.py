@@ -19,8 +19,9 @@ pytestmark = pytest.mark.servers
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-RESPONSES = {name: [v["text"] for v in variations]
-             for name, variations in DOMAIN["responses"].items()}
+RESPONSES = {
+    name: [v["text"] for v in variations] for name, variations in DOMAIN["responses"].items()
+}
 
 SMALL_SINGLE_VEHICLE = {
     "utter_ask_accident_time": "半小时前",
@@ -43,7 +44,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 def upload(customer, data: bytes) -> requests.Response:
     return requests.post(
         customer.url.replace("/rest/webhook", "/photos/upload"),
-        data={"sender": customer.sender}, files={"photo": ("photo.jpg", data)}, timeout=60,
+        data={"sender": customer.sender},
+        files={"photo": ("photo.jpg", data)},
+        timeout=60,
     )
 
 
@@ -65,11 +68,16 @@ def asked(replies: list[str]) -> str | None:
     return None
 
 
-def report(customer, plate: str, tail: str, opening: str = "我要报案",
-           answers: dict | None = None) -> list[str]:
+def report(
+    customer, plate: str, tail: str, opening: str = "我要报案", answers: dict | None = None
+) -> list[str]:
     """Report an accident from the first message to the outcome; returns the outcome replies."""
-    answers = {**SMALL_SINGLE_VEHICLE, "utter_ask_identity_key": plate,
-               "utter_ask_phone_tail": tail, **(answers or {})}
+    answers = {
+        **SMALL_SINGLE_VEHICLE,
+        "utter_ask_identity_key": plate,
+        "utter_ask_phone_tail": tail,
+        **(answers or {}),
+    }
     replies = customer.say(opening)
     for _ in range(20):
         if any(r.startswith(template_prefix("utter_report_summary")) for r in replies):
@@ -119,8 +127,9 @@ def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene_and_upload_phot
     # The customer picks 授信 instead of the default 授权; it is stored on the report.
     assert filed.settlement_mode == "授权"
     chosen = customer.say("我选授信")
-    assert chosen == [first_text("utter_mode_chosen").format(mode="授信",
-                                                               report_number=filed.report_number)]
+    assert chosen == [
+        first_text("utter_mode_chosen").format(mode="授信", report_number=filed.report_number)
+    ]
     claims_db.expire_all()
     assert filed.settlement_mode == "授信"
 
@@ -150,10 +159,15 @@ def test_customers_outside_the_fast_track_are_told_why_and_wait(
 
 
 def test_company_is_not_asked_who_drove(customer):
-    report(customer, "沪B88888", "0005", answers={
-        "utter_ask_insured_driving": "(should not be asked)",
-        "utter_ask_insured_reporting": "(should not be asked)",
-    })
+    report(
+        customer,
+        "沪B88888",
+        "0005",
+        answers={
+            "utter_ask_insured_driving": "(should not be asked)",
+            "utter_ask_insured_reporting": "(should not be asked)",
+        },
+    )
     said = "\n".join(text for who, text in customer.transcript if who == "bot")
     assert first_text("utter_ask_insured_driving") not in said
 
@@ -187,9 +201,14 @@ def test_a_correction_before_confirming_changes_the_report(customer, claims_db):
         if any(r.startswith(template_prefix("utter_report_summary")) for r in replies):
             break
         question = asked(replies)
-        replies = customer.say({**SMALL_SINGLE_VEHICLE, **answers,
-                                "utter_ask_identity_key": "沪A12345",
-                                "utter_ask_phone_tail": "0001"}[question])
+        replies = customer.say(
+            {
+                **SMALL_SINGLE_VEHICLE,
+                **answers,
+                "utter_ask_identity_key": "沪A12345",
+                "utter_ask_phone_tail": "0001",
+            }[question]
+        )
     summary = customer.say("不对，损失是四千")
     assert any("4,000" in r for r in summary), customer
     customer.say("确认")
@@ -198,8 +217,9 @@ def test_a_correction_before_confirming_changes_the_report(customer, claims_db):
 
 
 def test_injury_never_gets_the_leave_the_scene_message(customer, claims_db):
-    outcome = report(customer, "沪A12345", "0001",
-                     answers={"utter_ask_anyone_injured": "有人受伤了"})
+    outcome = report(
+        customer, "沪A12345", "0001", answers={"utter_ask_anyone_injured": "有人受伤了"}
+    )
     said = [text for who, text in customer.transcript if who == "bot"]
     assert first_text("utter_injury_safety_first") in said
     assert first_text("utter_fast_track_eligible") not in said
@@ -277,8 +297,9 @@ def test_a_verified_customer_cannot_read_another_customers_claim(customer, claim
     customer.say("沪A12345")
     customer.say("0001")
     replies = customer.say(f"查一下报案号{zhao_min_claim.report_number}")
-    assert replies == [first_text("utter_claim_not_found").format(
-        report_number=zhao_min_claim.report_number)]
+    assert replies == [
+        first_text("utter_claim_not_found").format(report_number=zhao_min_claim.report_number)
+    ]
 
 
 def test_zhao_min_sees_her_closed_claim_with_its_history(customer, claims_db):
@@ -314,6 +335,9 @@ def test_a_satisfaction_score_is_stored(customer, claims_db):
     after = claims_db.execute(select(func.count(SatisfactionRating.id))).scalar_one()
     assert after == before + 1
     # The comment is kept as typed: Traditional characters, full-width punctuation.
-    newest = claims_db.execute(select(SatisfactionRating).order_by(
-        SatisfactionRating.id.desc())).scalars().first()
+    newest = (
+        claims_db.execute(select(SatisfactionRating).order_by(SatisfactionRating.id.desc()))
+        .scalars()
+        .first()
+    )
     assert (newest.score, newest.comment) == (5, "給你們打5分，服務很好！")

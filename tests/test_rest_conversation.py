@@ -24,7 +24,9 @@ def response_texts(name: str) -> list[str]:
 def unclear_text(reason: str) -> str:
     for variation in DOMAIN["responses"]["utter_unclear"]:
         conditions = variation.get("condition", [])
-        if any(c["value"] == reason for c in conditions) or (not conditions and reason == "rephrase"):
+        if any(c["value"] == reason for c in conditions) or (
+            not conditions and reason == "rephrase"
+        ):
             return variation["text"]
     raise KeyError(reason)
 
@@ -44,8 +46,10 @@ def test_thanks_and_goodbye(customer):
 
 def call_back_offer() -> set[str]:
     """The bot's offer when no agent can take the chat (nobody online, or after hours)."""
-    return {response_texts("utter_handoff_offer_callback_busy")[0],
-            response_texts("utter_handoff_offer_callback_closed")[0].format(hours="09:00-21:00")}
+    return {
+        response_texts("utter_handoff_offer_callback_busy")[0],
+        response_texts("utter_handoff_offer_callback_closed")[0].format(hours="09:00-21:00"),
+    }
 
 
 def test_asking_for_a_person_with_no_agent_online_offers_a_call_back(customer):
@@ -101,8 +105,10 @@ def test_two_misses_in_a_row_hand_over_to_a_human(customer):
 )
 def test_malformed_requests_get_400_not_500(bot_stack, body):
     response = requests.post(
-        f"{bot_stack.rasa_url}/webhooks/rest/webhook", data=body,
-        headers={"Content-Type": "application/json"}, timeout=30,
+        f"{bot_stack.rasa_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
     )
     assert response.status_code == 400
     assert "请求格式不正确" in response.json()["message"]

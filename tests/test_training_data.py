@@ -19,9 +19,22 @@ NO_EXAMPLES = re.compile(r"The intent '([^']+)' is listed in the domain file, bu
 
 def _validate() -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain.yml",
-         "--data", "bot/data", "--config", "config.yml"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "bot/data",
+            "--config",
+            "config.yml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
@@ -33,16 +46,18 @@ def _code() -> str:
 
 def _form_questions() -> set[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {f"utter_ask_{slot}" for form in domain["forms"].values()
-            for slot in form["required_slots"]}
+    return {
+        f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]
+    }
 
 
 def test_rasa_data_validate_passes_with_no_unexplained_warning():
     output = _validate()
     code = _code()
     questions = _form_questions()
-    warnings = [line.split("UserWarning: ", 1)[1] for line in output.splitlines()
-                if "UserWarning: " in line]
+    warnings = [
+        line.split("UserWarning: ", 1)[1] for line in output.splitlines() if "UserWarning: " in line
+    ]
     unexplained = []
     for warning in warnings:
         unused = NOT_USED.search(warning)

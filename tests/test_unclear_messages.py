@@ -50,7 +50,9 @@ def test_a_single_miss_counts_one():
 
 def test_two_misses_in_a_row_count_two():
     events = [
-        _user("nlu_fallback"), _action(FALLBACK), _action("action_listen"),
+        _user("nlu_fallback"),
+        _action(FALLBACK),
+        _action("action_listen"),
         _user("nlu_fallback"),
     ]
     assert count_consecutive_misses(events, FALLBACK) == 2
@@ -58,8 +60,12 @@ def test_two_misses_in_a_row_count_two():
 
 def test_an_understood_message_resets_the_count():
     events = [
-        _user("nlu_fallback"), _action(FALLBACK), _action("action_listen"),
-        _user("greet"), _action("utter_greet"), _action("action_listen"),
+        _user("nlu_fallback"),
+        _action(FALLBACK),
+        _action("action_listen"),
+        _user("greet"),
+        _action("utter_greet"),
+        _action("action_listen"),
         _user("nlu_fallback"),
     ]
     assert count_consecutive_misses(events, FALLBACK) == 1

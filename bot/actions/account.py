@@ -58,19 +58,23 @@ def tell_claim_status(dispatcher: CollectingDispatcher, tracker: Tracker, custom
             report = repository.latest_report(session, customer_id)
         if report is None:
             if asked:
-                dispatcher.utter_message(response="utter_claim_not_found",
-                                         report_number=str(asked).upper())
+                dispatcher.utter_message(
+                    response="utter_claim_not_found", report_number=str(asked).upper()
+                )
             else:
                 dispatcher.utter_message(response="utter_no_claims")
             return
         dispatcher.utter_message(
-            response="utter_claim_status", report_number=report.report_number,
+            response="utter_claim_status",
+            report_number=report.report_number,
             accident_date=local_date(report.accident_at, tz),
-            status=status_text(report.status), history=history_lines(report, tz),
+            status=status_text(report.status),
+            history=history_lines(report, tz),
         )
         if report.declined_reason:
-            dispatcher.utter_message(response="utter_claim_declined_reason",
-                                     reason=report.declined_reason)
+            dispatcher.utter_message(
+                response="utter_claim_declined_reason", reason=report.declined_reason
+            )
 
 
 def tell_my_policy(dispatcher: CollectingDispatcher, customer_id: int) -> None:
@@ -81,9 +85,12 @@ def tell_my_policy(dispatcher: CollectingDispatcher, customer_id: int) -> None:
             dispatcher.utter_message(response="utter_no_active_policy")
             return
         dispatcher.utter_message(
-            response="utter_my_policy", policy_number=policy.policy_number,
-            plate=policy.vehicle.plate, start=f"{policy.period_start:%Y-%m-%d}",
-            end=f"{policy.period_end:%Y-%m-%d}", cover=cover_lines(policy),
+            response="utter_my_policy",
+            policy_number=policy.policy_number,
+            plate=policy.vehicle.plate,
+            start=f"{policy.period_start:%Y-%m-%d}",
+            end=f"{policy.period_end:%Y-%m-%d}",
+            cover=cover_lines(policy),
         )
 
 
@@ -93,8 +100,9 @@ class ActionChooseSettlementMode(Action):
     def name(self) -> str:
         return "action_choose_settlement_mode"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         customer_id = _customer_id(tracker)
         intent = tracker.get_intent_of_latest_message()
         mode = SettlementMode.CREDIT if intent == "choose_credit" else SettlementMode.AUTHORISED
@@ -104,8 +112,9 @@ class ActionChooseSettlementMode(Action):
                 dispatcher.utter_message(response="utter_no_fast_track_report")
                 return []
             repository.choose_settlement_mode(session, report, mode)
-            dispatcher.utter_message(response="utter_mode_chosen", mode=mode.value,
-                                     report_number=report.report_number)
+            dispatcher.utter_message(
+                response="utter_mode_chosen", mode=mode.value, report_number=report.report_number
+            )
         return []
 
 
@@ -113,8 +122,9 @@ class ActionRequestExpertTeam(Action):
     def name(self) -> str:
         return "action_request_expert_team"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         customer_id = _customer_id(tracker)
         with claims_session() as session:
             report = _own_report(session, tracker, customer_id) if customer_id else None
@@ -122,8 +132,9 @@ class ActionRequestExpertTeam(Action):
                 dispatcher.utter_message(response="utter_expert_team_not_available")
                 return []
             repository.record_expert_request(session, report)
-            dispatcher.utter_message(response="utter_expert_team_requested",
-                                     report_number=report.report_number)
+            dispatcher.utter_message(
+                response="utter_expert_team_requested", report_number=report.report_number
+            )
         return []
 
 
@@ -144,8 +155,9 @@ class ActionRegisterComplaint(Action):
     def name(self) -> str:
         return "action_register_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         text = tracker.get_slot("complaint_text")
         if not text:
             return []
@@ -168,16 +180,21 @@ class ActionStoreRating(Action):
     def name(self) -> str:
         return "action_store_rating"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         message = customer_message(tracker)
         score = parse_score(message.text)
         if score is None:
             dispatcher.utter_message(response="utter_rating_not_understood")
             return []
         with claims_session() as session:
-            repository.store_rating(session, score, comment=clean_free_text(message.own_words),
-                                    customer_id=_customer_id(tracker))
+            repository.store_rating(
+                session,
+                score,
+                comment=clean_free_text(message.own_words),
+                customer_id=_customer_id(tracker),
+            )
         dispatcher.utter_message(response="utter_rating_stored", score=score)
         return []
 
@@ -188,8 +205,9 @@ class ActionDescribePhoto(Action):
     def name(self) -> str:
         return "action_describe_photo"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         customer_id = _customer_id(tracker)
         item = photo_item(customer_message(tracker).text)
         with claims_session() as session:
@@ -197,22 +215,21 @@ class ActionDescribePhoto(Action):
             photo = None
             if report is not None:
                 photo = session.execute(
-                    select(Photo).where(Photo.report_id == report.id)
-                    .order_by(Photo.id.desc()).limit(1)
+                    select(Photo)
+                    .where(Photo.report_id == report.id)
+                    .order_by(Photo.id.desc())
+                    .limit(1)
                 ).scalar_one_or_none()
             if photo is None or item is None:
                 dispatcher.utter_message(response="utter_no_photo_to_describe")
                 return []
             repository.tag_photo(session, report, photo.id, item)
-            dispatcher.utter_message(response="utter_photo_description_noted",
-                                     item=_label(item))
+            dispatcher.utter_message(response="utter_photo_description_noted", item=_label(item))
         return []
 
 
 def _label(code: str) -> str:
     return next(item.label for item in CHECKLIST if item.code == code)
-
-
 
 
 class ActionPhotoProgress(Action):
@@ -221,8 +238,9 @@ class ActionPhotoProgress(Action):
     def name(self) -> str:
         return "action_photo_progress"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         with claims_session() as session:
             report = report_for_conversation(session, tracker.sender_id)
             if report is None:
@@ -233,12 +251,16 @@ class ActionPhotoProgress(Action):
             missing = missing_items(tagged, report.two_vehicle)
         done = count.received >= count.expected and not missing
         dispatcher.utter_message(
-            response="utter_photo_progress", received=count.received, expected=count.expected,
+            response="utter_photo_progress",
+            received=count.received,
+            expected=count.expected,
             report_number=count.report_number,
         )
         if done:
             dispatcher.utter_message(response="utter_photo_progress_done")
         else:
-            dispatcher.utter_message(response="utter_photo_progress_more",
-                                     missing="、".join(item.label for item in missing))
+            dispatcher.utter_message(
+                response="utter_photo_progress_more",
+                missing="、".join(item.label for item in missing),
+            )
         return []

@@ -23,8 +23,10 @@ class ActionHandleMisunderstanding(Action):
         reason = reply_for_unclear(tracker.latest_message.get("text"), misses)
         if reason == "offer_human":  # domain.md §9: twice not understood → a person
             dispatcher.utter_message(response="utter_handoff_not_understood")
-            return [SlotSet("unclear_reason", reason),
-                    *start_handoff(dispatcher, tracker, "not_understood")]
+            return [
+                SlotSet("unclear_reason", reason),
+                *start_handoff(dispatcher, tracker, "not_understood"),
+            ]
         # A follow-up (not a rule) so the core fallback, which has no rule of
         # its own, answers the same way as the NLU fallback.
         return [SlotSet("unclear_reason", reason), FollowupAction("utter_unclear")]

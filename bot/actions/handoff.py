@@ -69,8 +69,9 @@ def _leave_form(tracker: Tracker) -> list[EventType]:
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
-def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                  offer_callback: bool = True) -> list[EventType]:
+def start_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, offer_callback: bool = True
+) -> list[EventType]:
     """Queue the conversation for an agent and pause the bot; if nobody can take it
     (outside office hours, no agent online) offer a call-back, when `offer_callback`."""
     settings = load_settings()
@@ -79,19 +80,25 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: st
         with claims_session() as session:
             ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
             online = repository.agents_online(
-                session, timedelta(seconds=settings.agent_online_seconds), now)
+                session, timedelta(seconds=settings.agent_online_seconds), now
+            )
             open_now = parse_office_hours(settings.office_hours).is_open(now, settings.timezone)
             if ticket is None and (not open_now or online == 0):
                 return _offer_callback(dispatcher, tracker, reason, open_now, offer_callback)
             if ticket is None:
                 report = report_for_conversation(session, tracker.sender_id)
                 ticket = repository.open_handoff_ticket(
-                    session, sender_id=tracker.sender_id, reason=reason,
-                    priority=priority_for(reason), customer_id=_verified_customer_id(tracker),
+                    session,
+                    sender_id=tracker.sender_id,
+                    reason=reason,
+                    priority=priority_for(reason),
+                    customer_id=_verified_customer_id(tracker),
                     report_id=report.id if report else None,
                 )
-            queue = [QueuedTicket(t.id, t.priority, t.created_at)
-                     for t in repository.waiting_tickets(session)]
+            queue = [
+                QueuedTicket(t.id, t.priority, t.created_at)
+                for t in repository.waiting_tickets(session)
+            ]
             position = position_in_queue(queue, ticket.id) if ticket.status == WAITING else 1
             ticket_id = ticket.id
     except SQLAlchemyError:
@@ -101,28 +108,44 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: st
     if INTRO.get(reason):
         dispatcher.utter_message(response=INTRO[reason])
     dispatcher.utter_message(
-        response="utter_handoff_queued", position=position,
+        response="utter_handoff_queued",
+        position=position,
         wait_minutes=expected_wait_minutes(position, online, settings.minutes_per_customer),
     )
-    return [SlotSet("handoff_ticket_id", ticket_id), SlotSet("handoff_reason", reason),
-            *_leave_form(tracker), ConversationPaused()]
+    return [
+        SlotSet("handoff_ticket_id", ticket_id),
+        SlotSet("handoff_reason", reason),
+        *_leave_form(tracker),
+        ConversationPaused(),
+    ]
 
 
-def _offer_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                    open_now: bool, offer_callback: bool) -> list[EventType]:
+def _offer_callback(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    open_now: bool,
+    offer_callback: bool,
+) -> list[EventType]:
     if not offer_callback:
         return []
     if open_now:
         dispatcher.utter_message(response="utter_handoff_offer_callback_busy")
     else:
-        dispatcher.utter_message(response="utter_handoff_offer_callback_closed",
-                                 hours=str(parse_office_hours(load_settings().office_hours)))
-    return [SlotSet("handoff_reason", reason), *_leave_form(tracker),
-            FollowupAction("callback_form")]
+        dispatcher.utter_message(
+            response="utter_handoff_offer_callback_closed",
+            hours=str(parse_office_hours(load_settings().office_hours)),
+        )
+    return [
+        SlotSet("handoff_reason", reason),
+        *_leave_form(tracker),
+        FollowupAction("callback_form"),
+    ]
 
 
-def schedule_resume(sender_id: str, farewell: str | None = None,
-                    channel: str | None = None) -> None:
+def schedule_resume(
+    sender_id: str, farewell: str | None = None, channel: str | None = None
+) -> None:
     """Resume the paused conversation once this turn is saved, saying `farewell` first.
 
     Rasa holds the conversation's lock while it runs this action, so the call
@@ -135,8 +158,9 @@ def schedule_resume(sender_id: str, farewell: str | None = None,
     task.add_done_callback(_background.discard)
 
 
-async def _resume(sender_id: str, farewell: str | None, channel: str | None,
-                  attempts: int = 5) -> None:
+async def _resume(
+    sender_id: str, farewell: str | None, channel: str | None, attempts: int = 5
+) -> None:
     settings = load_settings()
     api = RasaApi(settings.rasa_url, settings.rasa_api_token)
     for _ in range(attempts):
@@ -145,8 +169,7 @@ async def _resume(sender_id: str, farewell: str | None, channel: str | None,
             return
         except RasaApiError:
             await asyncio.sleep(1)
-    logger.error("could not resume conversation %s after the customer stopped waiting",
-                 sender_id)
+    logger.error("could not resume conversation %s after the customer stopped waiting", sender_id)
 
 
 class ActionStartHandoff(Action):
@@ -155,8 +178,9 @@ class ActionStartHandoff(Action):
     def name(self) -> str:
         return "action_start_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         return start_handoff(dispatcher, tracker, "customer_request")
 
 
@@ -170,8 +194,9 @@ class ActionHandoffWatch(Action):
     def name(self) -> str:
         return "action_handoff_watch"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if not tracker.is_paused():
             return []
         message = customer_message(tracker)
@@ -179,16 +204,19 @@ class ActionHandoffWatch(Action):
         with claims_session() as session:
             ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
             if ticket is not None:
-                if ticket.status != WAITING or not wants_to_stop_waiting(message.intent,
-                                                                          message.text):
+                if ticket.status != WAITING or not wants_to_stop_waiting(
+                    message.intent, message.text
+                ):
                     return []  # the agent reads it in the console
-                if not repository.end_ticket(session, ticket.id, "cancelled",
-                                             from_statuses=(WAITING,)):
+                if not repository.end_ticket(
+                    session, ticket.id, "cancelled", from_statuses=(WAITING,)
+                ):
                     return []  # an agent accepted it this very moment
                 farewell = response_text("utter_handoff_cancelled")
         # Cancelled, or paused with no live ticket left: the bot takes over again.
-        schedule_resume(tracker.sender_id, farewell,
-                        output_channel(tracker.events, NOT_FOR_REPLIES))
+        schedule_resume(
+            tracker.sender_id, farewell, output_channel(tracker.events, NOT_FOR_REPLIES)
+        )
         return [SlotSet("handoff_ticket_id", None)]
 
 
@@ -214,22 +242,29 @@ class ActionRegisterCallback(Action):
     def name(self) -> str:
         return "action_register_callback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         phone, preferred = tracker.get_slot("callback_phone"), tracker.get_slot("callback_time")
         reason = tracker.get_slot("handoff_reason") or "customer_request"
         with claims_session() as session:
             report = report_for_conversation(session, tracker.sender_id)
             ticket = repository.open_handoff_ticket(
-                session, sender_id=tracker.sender_id, reason=reason,
-                priority=priority_for(reason), customer_id=_verified_customer_id(tracker),
-                report_id=report.id if report else None, callback=True,
+                session,
+                sender_id=tracker.sender_id,
+                reason=reason,
+                priority=priority_for(reason),
+                customer_id=_verified_customer_id(tracker),
+                report_id=report.id if report else None,
+                callback=True,
             )
             repository.record_callback(session, ticket, phone, preferred)
-        dispatcher.utter_message(response="utter_callback_registered", phone=phone,
-                                 preferred_time=preferred)
-        return [SlotSet(slot, None) for slot in ("callback_phone", "callback_time",
-                                                 "handoff_reason")]
+        dispatcher.utter_message(
+            response="utter_callback_registered", phone=phone, preferred_time=preferred
+        )
+        return [
+            SlotSet(slot, None) for slot in ("callback_phone", "callback_time", "handoff_reason")
+        ]
 
 
 class ValidateHandoffRatingForm(FormValidationAction):
@@ -248,8 +283,9 @@ class ValidateHandoffRatingForm(FormValidationAction):
             return [SlotSet("rating_score", None if score is None else str(score))]
         if requested == "rating_comment":
             no_comment = message.intent in NOT_NOW or NO_COMMENT.match(message.text)
-            return [SlotSet("rating_comment", "" if no_comment else
-                            clean_free_text(message.own_words))]
+            return [
+                SlotSet("rating_comment", "" if no_comment else clean_free_text(message.own_words))
+            ]
         return []
 
 
@@ -259,34 +295,44 @@ class ActionStoreHandoffRating(Action):
     def name(self) -> str:
         return "action_store_handoff_rating"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         score = int(tracker.get_slot("rating_score"))
         ticket_id = tracker.get_slot("handoff_ticket_id")
         with claims_session() as session:
             ticket = session.get(HandoffTicket, int(ticket_id)) if ticket_id else None
             repository.store_rating(
-                session, score, comment=tracker.get_slot("rating_comment") or None,
+                session,
+                score,
+                comment=tracker.get_slot("rating_comment") or None,
                 customer_id=ticket.customer_id if ticket else _verified_customer_id(tracker),
                 report_id=ticket.report_id if ticket else None,
                 handoff_ticket_id=ticket.id if ticket else None,
             )
         dispatcher.utter_message(response="utter_rating_stored", score=score)
-        return [SlotSet(slot, None) for slot in ("rating_score", "rating_comment",
-                                                 "handoff_ticket_id", "handoff_reason")]
+        return [
+            SlotSet(slot, None)
+            for slot in ("rating_score", "rating_comment", "handoff_ticket_id", "handoff_reason")
+        ]
 
 
 class ActionStopHandoffForm(Action):
-    """"不用了" in the call-back or rating form: stop asking, store nothing."""
+    """ "不用了" in the call-back or rating form: stop asking, store nothing."""
 
     def name(self) -> str:
         return "action_stop_handoff_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.active_loop_name == "callback_form":
             dispatcher.utter_message(response="utter_callback_not_needed")
         else:
             dispatcher.utter_message(response="utter_rating_skipped")
-        return [ActiveLoop(None), SlotSet("requested_slot", None),
-                *[SlotSet(slot, None) for slot in FORM_SLOTS], SlotSet("handoff_reason", None)]
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            *[SlotSet(slot, None) for slot in FORM_SLOTS],
+            SlotSet("handoff_reason", None),
+        ]

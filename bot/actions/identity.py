@@ -71,34 +71,45 @@ class ValidateIdentityForm(FormValidationAction):
         return [SlotSet(name, value) for name, value in new.items()]
 
     @staticmethod
-    def _verify(key: str, tail: str, dispatcher: CollectingDispatcher,
-                tracker: Tracker) -> list[EventType]:
+    def _verify(
+        key: str, tail: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         with claims_session() as session:
             customer = repository.verify_identity(session, key, tail)
             failures = int(tracker.get_slot("identity_attempts") or 0)
             attempt = record_attempt(failures, customer is not None)
             if attempt.verified:
-                dispatcher.utter_message(response="utter_identity_verified",
-                                         customer_name=customer.name)
+                dispatcher.utter_message(
+                    response="utter_identity_verified", customer_name=customer.name
+                )
                 if _in_wechat(tracker):  # verified once: this WeChat user is this customer
                     repository.bind_openid(session, tracker.sender_id, customer.id)
-                return [*verified_events(customer), SlotSet("identity_key", key),
-                        SlotSet("phone_tail", tail)]
-        events: list[EventType] = [SlotSet("identity_attempts", attempt.failures),
-                                   SlotSet("identity_key", None), SlotSet("phone_tail", None)]
+                return [
+                    *verified_events(customer),
+                    SlotSet("identity_key", key),
+                    SlotSet("phone_tail", tail),
+                ]
+        events: list[EventType] = [
+            SlotSet("identity_attempts", attempt.failures),
+            SlotSet("identity_key", None),
+            SlotSet("phone_tail", None),
+        ]
         if attempt.locked:
             dispatcher.utter_message(response="utter_identity_locked")
             events.append(SlotSet("identity_locked", True))
         else:
-            dispatcher.utter_message(response="utter_identity_failed",
-                                     attempts_left=attempt.attempts_left)
+            dispatcher.utter_message(
+                response="utter_identity_failed", attempts_left=attempt.attempts_left
+            )
         return events
 
 
 def verified_events(customer: Customer) -> list[EventType]:
     return [
-        SlotSet("identity_verified", True), SlotSet("customer_id", customer.id),
-        SlotSet("customer_name", customer.name), SlotSet("is_company", customer.is_company),
+        SlotSet("identity_verified", True),
+        SlotSet("customer_id", customer.id),
+        SlotSet("customer_name", customer.name),
+        SlotSet("is_company", customer.is_company),
     ]
 
 
@@ -122,8 +133,12 @@ REQUEST_BY_INTENT = {
 }
 
 
-def carry_out(request: str | None, dispatcher: CollectingDispatcher,
-              tracker: Tracker, customer_id: int | None = None) -> list[EventType]:
+def carry_out(
+    request: str | None,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    customer_id: int | None = None,
+) -> list[EventType]:
     """Do what a verified customer asked for. Answers are given right here, so the
     turn ends with this action; only the report form needs to be started."""
     customer_id = customer_id or int(tracker.get_slot("customer_id"))
@@ -144,8 +159,9 @@ class ActionStartRequest(Action):
     def name(self) -> str:
         return "action_start_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         request = REQUEST_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
         if request is None and entity_value(tracker, "report_number"):
             request = "claim_status"  # "BA2026…" on its own asks about that claim
@@ -154,16 +170,19 @@ class ActionStartRequest(Action):
             events += start_report_events(dispatcher, tracker)
         if tracker.get_slot("identity_locked"):
             dispatcher.utter_message(response="utter_identity_locked")
-            return events + start_handoff(dispatcher, tracker, "identity_locked",
-                                          offer_callback=False)
+            return events + start_handoff(
+                dispatcher, tracker, "identity_locked", offer_callback=False
+            )
         if tracker.get_slot("identity_verified"):
             return events + carry_out(request, dispatcher, tracker)
         known = wechat_bound_customer(tracker)
         if known is not None:
-            dispatcher.utter_message(text=response_text("utter_wechat_identity_remembered",
-                                                        customer_name=known.name))
-            return events + verified_events(known) + carry_out(request, dispatcher, tracker,
-                                                               known.id)
+            dispatcher.utter_message(
+                text=response_text("utter_wechat_identity_remembered", customer_name=known.name)
+            )
+            return (
+                events + verified_events(known) + carry_out(request, dispatcher, tracker, known.id)
+            )
         asked = entity_value(tracker, "report_number")
         if asked:
             events.append(SlotSet("last_report_number", str(asked).upper()))
@@ -176,13 +195,15 @@ class ActionAfterIdentity(Action):
     def name(self) -> str:
         return "action_after_identity"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if not tracker.get_slot("identity_verified"):
             events: list[EventType] = [SlotSet("pending_request", None)]
             if tracker.get_slot("identity_locked"):
-                events += start_handoff(dispatcher, tracker, "identity_locked",
-                                        offer_callback=False)
+                events += start_handoff(
+                    dispatcher, tracker, "identity_locked", offer_callback=False
+                )
             return events
         request = tracker.get_slot("pending_request")
         return [SlotSet("pending_request", None), *carry_out(request, dispatcher, tracker)]

@@ -9,8 +9,11 @@ from bot.dialogue.report_facts import CustomerMessage
 
 def entity_value(tracker: Tracker, name: str) -> Any:
     """The last value our extractors found for `name` in the latest message."""
-    values = [e.get("value") for e in tracker.latest_message.get("entities", [])
-              if e.get("entity") == name]
+    values = [
+        e.get("value")
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == name
+    ]
     return values[-1] if values else None
 
 

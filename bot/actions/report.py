@@ -26,9 +26,18 @@ from bot.settings import load_settings
 logger = logging.getLogger(__name__)
 
 REPORT_SLOTS = (
-    "accident_time", "accident_location", "two_vehicle", "anyone_injured", "car_drivable",
-    "own_loss", "third_party_loss", "insured_driving", "insured_reporting", "description",
-    "report_confirmed", "report_draft_id",
+    "accident_time",
+    "accident_location",
+    "two_vehicle",
+    "anyone_injured",
+    "car_drivable",
+    "own_loss",
+    "third_party_loss",
+    "insured_driving",
+    "insured_reporting",
+    "description",
+    "report_confirmed",
+    "report_draft_id",
 )
 # A customer's estimate above this is a typo, not a car.
 MAX_LOSS = 10_000_000
@@ -133,8 +142,9 @@ class ActionAskReportConfirmed(Action):
     def name(self) -> str:
         return "action_ask_report_confirmed"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         fields = summary_fields(tracker.current_slot_values(), load_settings().timezone)
         dispatcher.utter_message(response="utter_report_summary", **fields)
         return []
@@ -160,8 +170,9 @@ def _facts(tracker: Tracker) -> ReportFacts:
 
 def _tell_outcome(dispatcher: CollectingDispatcher, filed: FiledReport) -> None:
     if not filed.newly_filed:
-        dispatcher.utter_message(response="utter_report_already_filed",
-                                 report_number=filed.report_number)
+        dispatcher.utter_message(
+            response="utter_report_already_filed", report_number=filed.report_number
+        )
         return
     dispatcher.utter_message(response="utter_report_filed", report_number=filed.report_number)
     if filed.late_report:
@@ -170,11 +181,13 @@ def _tell_outcome(dispatcher: CollectingDispatcher, filed: FiledReport) -> None:
         dispatcher.utter_message(response="utter_no_vehicle_damage_cover")
     if filed.outcome is Outcome.INJURY_PATH:
         dispatcher.utter_message(response="utter_injury_safety_first")
-        dispatcher.utter_message(response="utter_injury_specialist_notified",
-                                 report_number=filed.report_number)
+        dispatcher.utter_message(
+            response="utter_injury_specialist_notified", report_number=filed.report_number
+        )
     elif filed.outcome is Outcome.WAIT_FOR_SURVEYOR:
-        dispatcher.utter_message(response="utter_fast_track_not_eligible",
-                                 reasons=reasons_text(filed.failed))
+        dispatcher.utter_message(
+            response="utter_fast_track_not_eligible", reasons=reasons_text(filed.failed)
+        )
         dispatcher.utter_message(response="utter_wait_for_surveyor")
     else:
         dispatcher.utter_message(response="utter_fast_track_eligible")
@@ -192,8 +205,9 @@ class ActionSubmitReport(Action):
     def name(self) -> str:
         return "action_submit_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         customer_id = tracker.get_slot("customer_id")
         if not tracker.get_slot("identity_verified") or customer_id is None:
             return reset_report_events()
@@ -201,9 +215,12 @@ class ActionSubmitReport(Action):
         try:
             with claims_session() as session:
                 filed = file_report(
-                    session, int(customer_id), _facts(tracker),
+                    session,
+                    int(customer_id),
+                    _facts(tracker),
                     idempotency_key=tracker.get_slot("report_draft_id") or uuid.uuid4().hex,
-                    sender_id=tracker.sender_id, now=datetime.now(timezone.utc),
+                    sender_id=tracker.sender_id,
+                    now=datetime.now(timezone.utc),
                     tz=settings.timezone,
                 )
         except SQLAlchemyError:
@@ -211,10 +228,16 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(response="utter_database_unavailable")
             # Back into the form at its last question, waiting for the customer: the
             # summary again, and the next "确认" submits (same idempotency key: one report).
-            dispatcher.utter_message(response="utter_report_summary", **summary_fields(
-                tracker.current_slot_values(), settings.timezone))
-            return [SlotSet("report_confirmed", None), SlotSet("requested_slot", "report_confirmed"),
-                    ActiveLoop("report_form"), FollowupAction("action_listen")]
+            dispatcher.utter_message(
+                response="utter_report_summary",
+                **summary_fields(tracker.current_slot_values(), settings.timezone),
+            )
+            return [
+                SlotSet("report_confirmed", None),
+                SlotSet("requested_slot", "report_confirmed"),
+                ActiveLoop("report_form"),
+                FollowupAction("action_listen"),
+            ]
         if filed is None:
             dispatcher.utter_message(response="utter_no_active_policy")
             return reset_report_events()
@@ -222,8 +245,11 @@ class ActionSubmitReport(Action):
         events = reset_report_events() + [SlotSet("last_report_number", filed.report_number)]
         facts = _facts(tracker)
         reason = filed.newly_filed and reason_after_report(
-            filed.outcome.value, facts.own_loss + (facts.third_party_loss or 0),
-            LARGE_LOSS_THRESHOLD, filed.expert_team_offered)
+            filed.outcome.value,
+            facts.own_loss + (facts.third_party_loss or 0),
+            LARGE_LOSS_THRESHOLD,
+            filed.expert_team_offered,
+        )
         return events + (start_handoff(dispatcher, tracker, reason) if reason else [])
 
 
@@ -233,11 +259,16 @@ class ActionCancelReport(Action):
     def name(self) -> str:
         return "action_cancel_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(response="utter_report_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None),
-                SlotSet("pending_request", None), *reset_report_events()]
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("pending_request", None),
+            *reset_report_events(),
+        ]

@@ -34,9 +34,7 @@ class PhotoUploadInput(InputChannel):
     def name(cls) -> str:
         return "photos"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         photos = Blueprint("photo_upload", __name__)
 
         @photos.route("/", methods=["GET"])
@@ -62,13 +60,15 @@ class PhotoUploadInput(InputChannel):
             if stored.for_agent and not messages:  # the bot is silent while an agent talks
                 messages = [response_text("utter_photo_to_agent")]
             progress = stored.progress
-            return response.json({
-                "ok": True,
-                "report_number": progress.report_number if progress else None,
-                "received": progress.received if progress else None,
-                "expected": progress.expected if progress else None,
-                "messages": messages,
-            })
+            return response.json(
+                {
+                    "ok": True,
+                    "report_number": progress.report_number if progress else None,
+                    "received": progress.received if progress else None,
+                    "expected": progress.expected if progress else None,
+                    "messages": messages,
+                }
+            )
 
         return photos
 

@@ -63,7 +63,7 @@ class _FailureRecorder(logging.Handler):
 
 _RECORDER = _FailureRecorder()
 
-BAD_BODY = "请求格式不正确：请发送 JSON，例如 {\"sender\": \"用户ID\", \"message\": \"您好\"}。"
+BAD_BODY = '请求格式不正确：请发送 JSON，例如 {"sender": "用户ID", "message": "您好"}。'
 
 
 def _json_object(request: Request) -> dict[str, Any]:
@@ -122,7 +122,8 @@ class SafeRestInput(RestInput):
             if failures:
                 logger.warning("asked the customer to send the message again: %s", failures[0])
                 await message.output_channel.send_text_message(
-                    message.sender_id, response_text("utter_try_again"))
+                    message.sender_id, response_text("utter_try_again")
+                )
 
         blueprint = super().blueprint(handle_or_apologise)
 
@@ -156,15 +157,20 @@ def restoring_events(tracker: DialogueStateTracker, domain: Domain) -> list[Even
     their values before the message, explicitly, and the bot listens again.
     """
     events = list(tracker.events)
-    last_message = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)),
-                       default=None)
+    last_message = max(
+        (i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=None
+    )
     if last_message is None:
         return []
-    before = DialogueStateTracker.from_events(tracker.sender_id, events[:last_message],
-                                              domain.slots)
+    before = DialogueStateTracker.from_events(
+        tracker.sender_id, events[:last_message], domain.slots
+    )
     restore: list[Event] = []
     if before.active_loop_name != tracker.active_loop_name:
         restore.append(ActiveLoop(before.active_loop_name))
-    restore += [SlotSet(name, before.get_slot(name)) for name in tracker.slots
-                if before.get_slot(name) != tracker.get_slot(name)]
+    restore += [
+        SlotSet(name, before.get_slot(name))
+        for name in tracker.slots
+        if before.get_slot(name) != tracker.get_slot(name)
+    ]
     return [*restore, ActionExecuted(ACTION_LISTEN_NAME)]

@@ -27,9 +27,7 @@ REDIS_CHANNEL = "chexian-socketio"  # the same on every Rasa server of a deploym
 
 
 class SharedSocketIOInput(SocketIOInput):
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         redis_url = load_settings().redis_url
         if redis_url:

@@ -79,8 +79,9 @@ class WeChatOutput(OutputChannel):
         for part in split_for_wechat(text):
             await self._call(self.client.message.send_text, recipient_id, part)
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: list[dict[str, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         await self.send_text_message(recipient_id, numbered_options(text, buttons))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
@@ -90,8 +91,9 @@ class WeChatOutput(OutputChannel):
         else:
             await self.send_text_message(recipient_id, image)
 
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
         logger.info("custom JSON is not sent to WeChat users: %s", json_message)
 
     def _upload_image(self, url: str) -> str | None:
@@ -103,8 +105,9 @@ class WeChatOutput(OutputChannel):
             uploaded = self.client.media.upload("image", (name, io.BytesIO(picture.content)))
             return uploaded["media_id"]
         except (requests.RequestException, WeChatException, KeyError, TypeError):
-            logger.warning("could not upload the image %s to WeChat; sending its link", url,
-                           exc_info=True)
+            logger.warning(
+                "could not upload the image %s to WeChat; sending its link", url, exc_info=True
+            )
             return None
 
     @staticmethod
@@ -137,20 +140,21 @@ class WeChatInput(InputChannel):
         settings = load_settings()
         self.token = token
         self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
-        self.client = WeChatApiClient(app_id, app_secret, settings.wechat_api_base_url,
-                                      session_storage(settings.redis_url))
+        self.client = WeChatApiClient(
+            app_id, app_secret, settings.wechat_api_base_url, session_storage(settings.redis_url)
+        )
         self._tasks: set[asyncio.Task] = set()
         if not (app_id and app_secret and token):
-            logger.warning("WeChat channel not configured (WECHAT_APP_ID, WECHAT_APP_SECRET, "
-                           "WECHAT_TOKEN): every WeChat request will be refused")
+            logger.warning(
+                "WeChat channel not configured (WECHAT_APP_ID, WECHAT_APP_SECRET, "
+                "WECHAT_TOKEN): every WeChat request will be refused"
+            )
 
     def get_output_channel(self) -> OutputChannel:
         """For messages outside a customer's turn, e.g. a human agent's answer."""
         return WeChatOutput(self.client)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         wechat = Blueprint("wechat_webhook", __name__)
 
         @wechat.route("/", methods=["GET"])
@@ -202,7 +206,9 @@ class WeChatInput(InputChannel):
         if self.crypto is None:
             raise ValueError("encrypted message but WECHAT_AES_KEY is not set")
         return self.crypto.decrypt_message(
-            body, request.args.get("msg_signature"), request.args.get("timestamp"),
+            body,
+            request.args.get("msg_signature"),
+            request.args.get("timestamp"),
             request.args.get("nonce"),
         )
 
@@ -211,9 +217,13 @@ class WeChatInput(InputChannel):
         self._tasks.add(task)  # a task nobody references may be collected mid-way
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, message: BaseMessage, key: str,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      app: Any) -> None:
+    async def _handle(
+        self,
+        message: BaseMessage,
+        key: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        app: Any,
+    ) -> None:
         openid = message.source
         output = WeChatOutput(self.client)
         try:
@@ -222,16 +232,16 @@ class WeChatInput(InputChannel):
                 await output.send_text_message(openid, response_text(action.response))
             elif isinstance(action, PhotoToStore):
                 if await self._store_photo(openid, action.media_id, output):
-                    await on_new_message(self._user_message("/photo_uploaded", output, openid,
-                                                            f"{key}:photo"))
+                    await on_new_message(
+                        self._user_message("/photo_uploaded", output, openid, f"{key}:photo")
+                    )
             elif isinstance(action, ToBot):
                 text = await _button_choice(app, openid, action.text)
                 await on_new_message(self._user_message(text, output, openid, key))
         except Exception:
             logger.exception("WeChat message %s from %s could not be handled", key, openid)
 
-    def _user_message(self, text: str, output: OutputChannel, openid: str,
-                      key: str) -> UserMessage:
+    def _user_message(self, text: str, output: OutputChannel, openid: str, key: str) -> UserMessage:
         return UserMessage(text, output, openid, input_channel=self.name(), message_id=key)
 
     async def _store_photo(self, openid: str, media_id: str, output: WeChatOutput) -> bool:
@@ -260,8 +270,9 @@ class WeChatInput(InputChannel):
 
 
 def _forged(request: Request) -> response.HTTPResponse:
-    logger.warning("WeChat webhook: refused a request with a missing or wrong signature "
-                   "from %s", request.ip)
+    logger.warning(
+        "WeChat webhook: refused a request with a missing or wrong signature from %s", request.ip
+    )
     return response.text("forbidden", status=403)
 
 

@@ -37,10 +37,12 @@ class WeChatApiClient(WeChatClient):
     also refreshes it in time. A lock makes concurrent senders fetch once.
     """
 
-    def __init__(self, app_id: str, secret: str, api_base_url: str,
-                 storage: SessionStorage | None = None):
-        super().__init__(app_id, secret, session=storage or MemoryStorage(),
-                         timeout=REQUEST_TIMEOUT)
+    def __init__(
+        self, app_id: str, secret: str, api_base_url: str, storage: SessionStorage | None = None
+    ):
+        super().__init__(
+            app_id, secret, session=storage or MemoryStorage(), timeout=REQUEST_TIMEOUT
+        )
         self.API_BASE_URL = api_base_url.rstrip("/") + "/"
         self._token_lock = threading.Lock()
 
@@ -51,8 +53,7 @@ class WeChatApiClient(WeChatClient):
     def fetch_access_token(self) -> dict[str, Any]:
         result = self._fetch_access_token(
             url=f"{self.API_BASE_URL}token",
-            params={"grant_type": "client_credential", "appid": self.appid,
-                    "secret": self.secret},
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
         )
         self.session.set(self._expiry_key, self.expires_at, result.get("expires_in", 7200))
         return result

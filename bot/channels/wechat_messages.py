@@ -69,7 +69,9 @@ def inbound(message: BaseMessage) -> Inbound:
         return PhotoToStore(message.media_id)
     if message.type == "voice":
         recognised = (message.recognition or "").strip()
-        return ToBot(recognised) if recognised else ChannelReply("utter_wechat_voice_not_recognised")
+        return (
+            ToBot(recognised) if recognised else ChannelReply("utter_wechat_voice_not_recognised")
+        )
     if message.type == "location":
         return ToBot(location_message(message.label, message.location_x, message.location_y))
     return ChannelReply("utter_wechat_unsupported")
@@ -79,8 +81,9 @@ def location_text(label: str | None, latitude: str, longitude: str) -> str:
     """The accident place as the report stores it: WeChat's label and the coordinates."""
     place = " ".join((label or "").split())[:MAX_LABEL_CHARS]
     place = place or response_text("utter_wechat_location_no_label")
-    return response_text("utter_wechat_location_text", label=place, latitude=latitude,
-                         longitude=longitude)
+    return response_text(
+        "utter_wechat_location_text", label=place, latitude=latitude, longitude=longitude
+    )
 
 
 def location_message(label: str | None, latitude: str, longitude: str) -> str:
@@ -95,8 +98,10 @@ def location_message(label: str | None, latitude: str, longitude: str) -> str:
 
 def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
     """Buttons as numbered lines under the text: WeChat has no buttons in chat."""
-    lines = [f"{number}. {button.get('title', '')}"
-             for number, button in zip(option_numbers(buttons), buttons, strict=True)]
+    lines = [
+        f"{number}. {button.get('title', '')}"
+        for number, button in zip(option_numbers(buttons), buttons, strict=True)
+    ]
     return "\n".join([text, *lines, response_text("utter_wechat_choose_by_number")])
 
 

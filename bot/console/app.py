@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> Sanic:
         with claims_session() as session:
             agent = repository.agent_by_username(session, username)
         matches = agent is not None and await asyncio.to_thread(
-            password_matches, password, agent.password_hash)
+            password_matches, password, agent.password_hash
+        )
         if not matches:
             return _error("用户名或密码不正确", 401)
         token, csrf = auth.new_session(agent)
@@ -80,8 +81,13 @@ def create_app(settings: Settings | None = None) -> Sanic:
     @auth.api_login_required
     async def me(request: Request) -> response.HTTPResponse:
         agent = request.ctx.agent
-        return response.json({"username": agent.username, "display_name": agent.display_name,
-                              "csrf_token": agent.csrf_token})
+        return response.json(
+            {
+                "username": agent.username,
+                "display_name": agent.display_name,
+                "csrf_token": agent.csrf_token,
+            }
+        )
 
     @app.post("/api/logout")
     @auth.api_login_required
@@ -105,9 +111,9 @@ def create_app(settings: Settings | None = None) -> Sanic:
         now = _now()
         with claims_session() as session:
             online = repository.agents_online(
-                session, timedelta(seconds=settings.agent_online_seconds), now)
-            return response.json(
-                queue_snapshot(session, request.ctx.agent.agent_id, now, online))
+                session, timedelta(seconds=settings.agent_online_seconds), now
+            )
+            return response.json(queue_snapshot(session, request.ctx.agent.agent_id, now, online))
 
     @app.post("/api/tickets/<ticket_id:int>/accept")
     @auth.api_login_required
@@ -147,8 +153,9 @@ def create_app(settings: Settings | None = None) -> Sanic:
 
     async def _channel(sender_id: str) -> str | None:
         tracker = await rasa.tracker(sender_id)
-        return (output_channel(tracker.get("events") or [], NOT_FOR_REPLIES)
-                or tracker.get("latest_input_channel"))
+        return output_channel(tracker.get("events") or [], NOT_FOR_REPLIES) or tracker.get(
+            "latest_input_channel"
+        )
 
     @app.post("/api/tickets/<ticket_id:int>/reply")
     @auth.api_login_required
@@ -165,22 +172,31 @@ def create_app(settings: Settings | None = None) -> Sanic:
             repository.add_handoff_message(session, found, agent, text)
             sender_id = found.sender_id
         try:
-            await rasa.say(sender_id, text, await _channel(sender_id),
-                           {AGENT_METADATA_KEY: request.ctx.agent.display_name})
+            await rasa.say(
+                sender_id,
+                text,
+                await _channel(sender_id),
+                {AGENT_METADATA_KEY: request.ctx.agent.display_name},
+            )
         except RasaApiError:
             logger.exception("reply of ticket %s stored but not delivered", ticket_id)
             return _error("回复已保存，但暂时没能发送给客户，请稍后重试", 502)
         return response.json({"ok": True})
 
-    async def _end(request: Request, ticket_id: int, close_reason: str,
-                   intent: str) -> response.HTTPResponse:
+    async def _end(
+        request: Request, ticket_id: int, close_reason: str, intent: str
+    ) -> response.HTTPResponse:
         with claims_session() as session:
             found, refused = _my_live_ticket(session, request, ticket_id)
             if refused:
                 return refused
-            if not repository.end_ticket(session, ticket_id, close_reason,
-                                         from_statuses=("accepted",),
-                                         agent_id=request.ctx.agent.agent_id):
+            if not repository.end_ticket(
+                session,
+                ticket_id,
+                close_reason,
+                from_statuses=("accepted",),
+                agent_id=request.ctx.agent.agent_id,
+            ):
                 return _error("这个会话已经结束", 409)
             sender_id = found.sender_id
         try:
@@ -206,8 +222,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     @auth.api_login_required
     async def callback_done(request: Request, ticket_id: int) -> response.HTTPResponse:
         with claims_session() as session:
-            if not repository.end_ticket(session, ticket_id, "closed",
-                                         from_statuses=("callback",)):
+            if not repository.end_ticket(session, ticket_id, "closed", from_statuses=("callback",)):
                 return _error("这个回电已经处理过了", 409)
         return response.json({"ok": True})
 
@@ -221,9 +236,11 @@ def create_app(settings: Settings | None = None) -> Sanic:
         path = settings.photo_dir / found.stored_name
         if not path.is_file():
             return _error("照片文件不存在", 404)
-        return await response.file(path, mime_type=found.content_type,
-                                   headers={"Cache-Control": "private, no-store",
-                                            "X-Content-Type-Options": "nosniff"})
+        return await response.file(
+            path,
+            mime_type=found.content_type,
+            headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+        )
 
     @app.middleware("response")
     async def security_headers(request: Request, resp: response.HTTPResponse) -> None:
@@ -231,6 +248,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self'; object-src 'none'; frame-ancestors 'none'")
+            "default-src 'self'; img-src 'self'; object-src 'none'; frame-ancestors 'none'",
+        )
 
     return app

@@ -43,7 +43,10 @@ def new_session(agent) -> tuple[str, str]:  # noqa: ANN001 - a bot.db.models.Age
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with claims_session() as session:
         repository.create_agent_session(
-            session, agent, token_hash(token), csrf,
+            session,
+            agent,
+            token_hash(token),
+            csrf,
             expires_at=datetime.now(timezone.utc) + SESSION_LIFETIME,
         )
     return token, csrf
@@ -57,8 +60,9 @@ def current_agent(request) -> AgentIdentity | None:  # noqa: ANN001 - a Sanic re
         row = repository.agent_session_by_token_hash(session, token_hash(token))
         if row is None:
             return None
-        return AgentIdentity(row.agent.id, row.agent.username, row.agent.display_name,
-                             row.csrf_token)
+        return AgentIdentity(
+            row.agent.id, row.agent.username, row.agent.display_name, row.csrf_token
+        )
 
 
 def end_session(request) -> None:  # noqa: ANN001

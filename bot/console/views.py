@@ -23,8 +23,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def ticket_summary(ticket: HandoffTicket, now: datetime,
-                   queue: list[QueuedTicket] | None = None) -> dict[str, Any]:
+def ticket_summary(
+    ticket: HandoffTicket, now: datetime, queue: list[QueuedTicket] | None = None
+) -> dict[str, Any]:
     customer = ticket.customer
     summary = {
         "id": ticket.id,
@@ -42,13 +43,14 @@ def ticket_summary(ticket: HandoffTicket, now: datetime,
     if queue is not None and ticket.status == "waiting":
         summary["position"] = position_in_queue(queue, ticket.id)
     if ticket.callback is not None:
-        summary["callback"] = {"phone": ticket.callback.phone,
-                               "preferred_time": ticket.callback.preferred_time}
+        summary["callback"] = {
+            "phone": ticket.callback.phone,
+            "preferred_time": ticket.callback.preferred_time,
+        }
     return summary
 
 
-def queue_snapshot(session: Session, agent_id: int, now: datetime,
-                   online: int) -> dict[str, Any]:
+def queue_snapshot(session: Session, agent_id: int, now: datetime, online: int) -> dict[str, Any]:
     waiting = repository.waiting_tickets(session)
     queue = [QueuedTicket(t.id, t.priority, t.created_at) for t in waiting]
     return {
@@ -69,7 +71,8 @@ def _report(report: Report) -> dict[str, Any]:
         "anyone_injured": report.anyone_injured,
         "drivable": report.drivable,
         "own_loss": str(report.own_loss),
-        "third_party_loss": None if report.third_party_loss is None
+        "third_party_loss": None
+        if report.third_party_loss is None
         else str(report.third_party_loss),
         "description": report.description,
         "fast_track_outcome": report.fast_track_outcome,
@@ -80,31 +83,46 @@ def _report(report: Report) -> dict[str, Any]:
 def _photos(ticket: HandoffTicket) -> list[dict[str, Any]]:
     """The report's photos, then those sent to the agent before any report was filed."""
     photos = (list(ticket.report.photos) if ticket.report else []) + list(ticket.photos)
-    return [{"id": p.id, "url": f"/api/photos/{p.id}", "checklist_item": p.checklist_item,
-             "at": _iso(p.created_at)} for p in photos]
+    return [
+        {
+            "id": p.id,
+            "url": f"/api/photos/{p.id}",
+            "checklist_item": p.checklist_item,
+            "at": _iso(p.created_at),
+        }
+        for p in photos
+    ]
 
 
 def ticket_detail(session: Session, ticket: HandoffTicket, now: datetime) -> dict[str, Any]:
     detail = ticket_summary(ticket, now)
     customer = ticket.customer
-    detail["customer"] = None if customer is None else {
-        "name": customer.name,
-        "kind": "公司客户" if customer.is_company else "个人客户",
-        "phone": mask_phone(customer.phone),
-        "plates": [mask_plate(v.plate) for v in customer.vehicles],
-    }
+    detail["customer"] = (
+        None
+        if customer is None
+        else {
+            "name": customer.name,
+            "kind": "公司客户" if customer.is_company else "个人客户",
+            "phone": mask_phone(customer.phone),
+            "plates": [mask_plate(v.plate) for v in customer.vehicles],
+        }
+    )
     detail["report"] = _report(ticket.report) if ticket.report else None
     detail["photos"] = _photos(ticket)
     policy = None
     if customer is not None:
         today = now.astimezone(load_settings().timezone).date()
         policy = repository.active_policy(session, customer.id, today)
-    detail["policy"] = None if policy is None else {
-        "policy_number": policy.policy_number,
-        "plate": mask_plate(policy.vehicle.plate),
-        "period": f"{policy.period_start:%Y-%m-%d} 至 {policy.period_end:%Y-%m-%d}",
-        "cover": cover_lines(policy),
-    }
+    detail["policy"] = (
+        None
+        if policy is None
+        else {
+            "policy_number": policy.policy_number,
+            "plate": mask_plate(policy.vehicle.plate),
+            "period": f"{policy.period_start:%Y-%m-%d} 至 {policy.period_end:%Y-%m-%d}",
+            "cover": cover_lines(policy),
+        }
+    )
     detail["agent_messages"] = [
         {"text": m.text, "at": _iso(m.created_at)}
         for m in repository.handoff_messages(session, ticket.id)

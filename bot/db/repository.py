@@ -388,25 +388,41 @@ def add_photo(
     session.execute(update(Report).where(Report.id == report.id).values(updated_at=utcnow()))
     if photo_count(session, report) >= MAX_PHOTOS_PER_REPORT:
         raise PhotoLimitReached(report.report_number)
-    photo = Photo(report_id=report.id, stored_name=stored_name, content_type=content_type,
-                  size_bytes=size_bytes, checklist_item=checklist_item)
+    photo = Photo(
+        report_id=report.id,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        checklist_item=checklist_item,
+    )
     session.add(photo)
     session.flush()
     return photo
 
 
 def add_ticket_photo(
-    session: Session, ticket: HandoffTicket, *, stored_name: str, content_type: str,
+    session: Session,
+    ticket: HandoffTicket,
+    *,
+    stored_name: str,
+    content_type: str,
     size_bytes: int,
 ) -> Photo:
     """A photo sent to the agent of a conversation that has no report; same limit as a report."""
     # The same row lock as for a report, on the ticket (its status does not change).
-    session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket.id)
-                    .values(status=HandoffTicket.status))
+    session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.id == ticket.id)
+        .values(status=HandoffTicket.status)
+    )
     if ticket_photo_count(session, ticket) >= MAX_PHOTOS_PER_REPORT:
         raise PhotoLimitReached(f"ticket {ticket.id}")
-    photo = Photo(ticket_id=ticket.id, stored_name=stored_name, content_type=content_type,
-                  size_bytes=size_bytes)
+    photo = Photo(
+        ticket_id=ticket.id,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+    )
     session.add(photo)
     session.flush()
     return photo
@@ -565,8 +581,9 @@ def waiting_tickets(session: Session) -> list[HandoffTicket]:
     query = (
         select(HandoffTicket)
         .where(HandoffTicket.status == "waiting")
-        .order_by((HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at,
-                  HandoffTicket.id)
+        .order_by(
+            (HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at, HandoffTicket.id
+        )
     )
     return list(session.execute(query).scalars())
 
@@ -606,7 +623,11 @@ def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTick
 
 
 def end_ticket(
-    session: Session, ticket_id: int, close_reason: str, *, from_statuses: tuple[str, ...],
+    session: Session,
+    ticket_id: int,
+    close_reason: str,
+    *,
+    from_statuses: tuple[str, ...],
     agent_id: int | None = None,
 ) -> bool:
     """Close the ticket if it is still in one of `from_statuses` (and the agent's, if given).
@@ -620,8 +641,9 @@ def end_ticket(
     if agent_id is not None:
         query = query.where(HandoffTicket.agent_id == agent_id)
     ended = session.execute(
-        query.values(status="closed", close_reason=close_reason, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
+        query.values(
+            status="closed", close_reason=close_reason, closed_at=utcnow()
+        ).execution_options(synchronize_session=False)
     )
     return ended.rowcount == 1
 
@@ -635,8 +657,9 @@ def record_callback(
     return request
 
 
-def add_handoff_message(session: Session, ticket: HandoffTicket, agent: Agent,
-                        text: str) -> HandoffMessage:
+def add_handoff_message(
+    session: Session, ticket: HandoffTicket, agent: Agent, text: str
+) -> HandoffMessage:
     message = HandoffMessage(ticket_id=ticket.id, agent_id=agent.id, text=text)
     session.add(message)
     session.flush()
@@ -644,8 +667,11 @@ def add_handoff_message(session: Session, ticket: HandoffTicket, agent: Agent,
 
 
 def handoff_messages(session: Session, ticket_id: int) -> list[HandoffMessage]:
-    query = (select(HandoffMessage).where(HandoffMessage.ticket_id == ticket_id)
-             .order_by(HandoffMessage.id))
+    query = (
+        select(HandoffMessage)
+        .where(HandoffMessage.ticket_id == ticket_id)
+        .order_by(HandoffMessage.id)
+    )
     return list(session.execute(query).scalars())
 
 
@@ -667,8 +693,9 @@ def agents_online(session: Session, seen_within: timedelta, now: datetime | None
 def create_agent_session(
     session: Session, agent: Agent, token_hash: str, csrf_token: str, expires_at: datetime
 ) -> AgentSession:
-    row = AgentSession(agent_id=agent.id, token_hash=token_hash, csrf_token=csrf_token,
-                       expires_at=expires_at)
+    row = AgentSession(
+        agent_id=agent.id, token_hash=token_hash, csrf_token=csrf_token, expires_at=expires_at
+    )
     session.add(row)
     session.flush()
     return row

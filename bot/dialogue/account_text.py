@@ -8,8 +8,18 @@ from bot.rules.coverage import rider_names
 from bot.rules.status import DESCRIPTIONS
 
 SCORE_WORDS = (  # most specific first: "非常不满意" before "满意"
-    ("非常不满意", 1), ("很不满意", 1), ("很差", 1), ("太差", 1), ("不满意", 2), ("差", 2),
-    ("一般", 3), ("还行", 3), ("非常满意", 5), ("很满意", 5), ("满意", 4), ("不错", 4),
+    ("非常不满意", 1),
+    ("很不满意", 1),
+    ("很差", 1),
+    ("太差", 1),
+    ("不满意", 2),
+    ("差", 2),
+    ("一般", 3),
+    ("还行", 3),
+    ("非常满意", 5),
+    ("很满意", 5),
+    ("满意", 4),
+    ("不错", 4),
 )
 CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 SCORE = re.compile(r"(?<!\d)([1-5])(?!\d)\s*(分|星)?|([一二两三四五])\s*(分|星)")
@@ -19,8 +29,10 @@ PHOTO_WORDS = (
     (re.compile(r"对方.{0,4}(车牌|牌照)"), "other_plate"),
     (re.compile(r"驾驶证|行驶证|驾照|证件"), "licences"),
     (re.compile(r"现场|全景|位置|两车"), "scene_positions"),
-    (re.compile(r"特写|近景|近照|受损|损坏|划痕|凹陷|刮|撞|保险杠|车门|车灯|大灯|叶子板"),
-     "damage_closeup"),
+    (
+        re.compile(r"特写|近景|近照|受损|损坏|划痕|凹陷|刮|撞|保险杠|车门|车灯|大灯|叶子板"),
+        "damage_closeup",
+    ),
     (re.compile(r"车牌|整车|全车|车身|全貌"), "whole_car"),
 )
 

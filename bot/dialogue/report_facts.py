@@ -24,14 +24,29 @@ FACT_INTENTS = {"report_accident", "inform", "affirm", "deny", "report_injury", 
 YES_NO_INTENTS = {"affirm", "deny", "inform", "nlu_fallback"}
 # Free-text answers (place, description) are taken from any message except these.
 NOT_AN_ANSWER = {
-    "faq", "off_topic", "request_human", "cancel", "greet", "goodbye", "thank",
-    "bot_challenge", "complain", "check_claim_status", "ask_my_policy", "photo_uploaded",
+    "faq",
+    "off_topic",
+    "request_human",
+    "cancel",
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "complain",
+    "check_claim_status",
+    "ask_my_policy",
+    "photo_uploaded",
 }
 FREE_TEXT_SLOTS = ("accident_location", "description")
 # Slots whose answer is a number or a time: read even when the intent is unclear.
 ANSWERED_BY_ENTITY = ("own_loss", "third_party_loss", "accident_time")
-BOOLEAN_SLOTS = ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving",
-                 "insured_reporting")
+BOOLEAN_SLOTS = (
+    "two_vehicle",
+    "anyone_injured",
+    "car_drivable",
+    "insured_driving",
+    "insured_reporting",
+)
 FREE_TEXT_LIMIT = 200
 # A report message this long already tells what happened: keep it as the description.
 DESCRIPTIVE_REPORT_CHARS = 12
@@ -53,8 +68,10 @@ class CustomerMessage:
 def _answer_patterns() -> dict[str, dict[bool, list[re.Pattern]]]:
     raw = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
     return {
-        topic: {value == "true": [re.compile(p) for p in patterns]
-                for value, patterns in answers.items()}
+        topic: {
+            value == "true": [re.compile(p) for p in patterns]
+            for value, patterns in answers.items()
+        }
         for topic, answers in raw.items()
     }
 
@@ -76,8 +93,11 @@ def clean_free_text(text: str) -> str:
 
 
 def _entity_values(message: CustomerMessage, name: str, role: str | None = None) -> list:
-    return [e.get("value") for e in message.entities
-            if e.get("entity") == name and e.get("role") == role]
+    return [
+        e.get("value")
+        for e in message.entities
+        if e.get("entity") == name and e.get("role") == role
+    ]
 
 
 def _amounts(message: CustomerMessage, requested: str | None) -> dict[str, float]:
@@ -94,8 +114,9 @@ def _amounts(message: CustomerMessage, requested: str | None) -> dict[str, float
     return facts
 
 
-def _booleans(message: CustomerMessage, requested: str | None,
-              other_facts: bool) -> dict[str, bool]:
+def _booleans(
+    message: CustomerMessage, requested: str | None, other_facts: bool
+) -> dict[str, bool]:
     text = message.text
     facts = {}
     for slot in ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving"):
@@ -108,8 +129,12 @@ def _booleans(message: CustomerMessage, requested: str | None,
     if message.intent == "report_injury":
         facts["anyone_injured"] = True
     # "不对，损失是四千" is a correction, not a "no" to the question asked.
-    plain_answer = (not facts and not other_facts and message.intent in YES_NO_INTENTS
-                    and not is_correction(message))
+    plain_answer = (
+        not facts
+        and not other_facts
+        and message.intent in YES_NO_INTENTS
+        and not is_correction(message)
+    )
     if requested in BOOLEAN_SLOTS and plain_answer:
         answer = _yes_no(message)
         if answer is not None:
@@ -155,7 +180,8 @@ def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[
     # "追尾了前车" (inform or a report) answers "what happened" even though it
     # also says that two cars were involved.
     answers_free_text = not facts or (
-        message.intent in ("inform", "report_accident") and not is_correction(message))
+        message.intent in ("inform", "report_accident") and not is_correction(message)
+    )
     if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
         facts[requested] = clean_free_text(message.own_words)
     if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:

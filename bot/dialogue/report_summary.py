@@ -37,10 +37,12 @@ def summary_fields(slots: dict, tz: ZoneInfo) -> dict[str, str]:
         "drivable": yes_no(slots.get("car_drivable")),
         "own_loss": money(slots.get("own_loss")),
         "third_party": third_party,
-        "driving": "不适用（单位客户）" if slots.get("is_company") else yes_no(
-            slots.get("insured_driving")),
-        "reporting": "不适用（单位客户）" if slots.get("is_company") else yes_no(
-            slots.get("insured_reporting")),
+        "driving": "不适用（单位客户）"
+        if slots.get("is_company")
+        else yes_no(slots.get("insured_driving")),
+        "reporting": "不适用（单位客户）"
+        if slots.get("is_company")
+        else yes_no(slots.get("insured_reporting")),
         "description": slots.get("description") or NOT_GIVEN,
     }
 

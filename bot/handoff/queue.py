@@ -69,8 +69,9 @@ def wants_to_stop_waiting(intent: str | None, text: str | None) -> bool:
     return intent in _STOP_INTENTS or bool(_STOP_WAITING.match(text or ""))
 
 
-def reason_after_report(outcome: str, total_loss: Decimal, large_loss_threshold: Decimal,
-                        expert_team_offered: bool) -> str | None:
+def reason_after_report(
+    outcome: str, total_loss: Decimal, large_loss_threshold: Decimal, expert_team_offered: bool
+) -> str | None:
     """A freshly filed report goes to a human when someone is hurt, or when the loss is
     large and the customer is not offered the large-loss expert team (its own people)."""
     if outcome == "injury_path":

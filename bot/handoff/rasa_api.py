@@ -30,14 +30,14 @@ class RasaApi:
     def _url(self, sender_id: str, path: str) -> str:
         return f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{path}"
 
-    async def _call(self, method: str, url: str, params: dict[str, str],
-                    body: Any = None) -> Any:
+    async def _call(self, method: str, url: str, params: dict[str, str], body: Any = None) -> Any:
         if self.token:
             params = {**params, "token": self.token}
         try:
-            async with aiohttp.ClientSession(timeout=TIMEOUT) as http, http.request(
-                method, url, params=params, json=body
-            ) as response:
+            async with (
+                aiohttp.ClientSession(timeout=TIMEOUT) as http,
+                http.request(method, url, params=params, json=body) as response,
+            ):
                 if response.status >= 400:
                     raise RasaApiError(f"{method} {url}: HTTP {response.status}")
                 return await response.json()
@@ -47,15 +47,20 @@ class RasaApi:
     async def tracker(self, sender_id: str) -> dict[str, Any]:
         return await self._call("GET", self._url(sender_id, "tracker"), {})
 
-    async def append_events(self, sender_id: str, events: list[dict[str, Any]],
-                            output_channel: str | None = None) -> dict[str, Any]:
+    async def append_events(
+        self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None
+    ) -> dict[str, Any]:
         """Append events; with an output channel, bot events are also sent to the customer."""
-        params = {"execute_side_effects": "true", "output_channel": output_channel} \
-            if output_channel else {}
+        params = (
+            {"execute_side_effects": "true", "output_channel": output_channel}
+            if output_channel
+            else {}
+        )
         return await self._call("POST", self._url(sender_id, "tracker/events"), params, events)
 
-    async def say(self, sender_id: str, text: str, output_channel: str | None,
-                  metadata: dict[str, Any]) -> None:
+    async def say(
+        self, sender_id: str, text: str, output_channel: str | None, metadata: dict[str, Any]
+    ) -> None:
         """Put a message in the conversation, delivered on the customer's channel.
 
         Works while the conversation is paused: nothing is predicted, the event is
@@ -64,8 +69,9 @@ class RasaApi:
         event = {"event": "bot", "text": text, "metadata": metadata}
         await self.append_events(sender_id, [event], output_channel)
 
-    async def resume(self, sender_id: str, farewell: str | None = None,
-                     output_channel: str | None = None) -> None:
+    async def resume(
+        self, sender_id: str, farewell: str | None = None, output_channel: str | None = None
+    ) -> None:
         """Resume a paused conversation, as if the bot had just started listening;
         `farewell`, if given, is said first on `output_channel`.
 
@@ -76,8 +82,10 @@ class RasaApi:
         events += [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         await self.append_events(sender_id, events, output_channel if farewell else None)
 
-    async def trigger_intent(self, sender_id: str, intent: str,
-                             output_channel: str | None) -> dict[str, Any]:
+    async def trigger_intent(
+        self, sender_id: str, intent: str, output_channel: str | None
+    ) -> dict[str, Any]:
         params = {"output_channel": output_channel} if output_channel else {}
-        return await self._call("POST", self._url(sender_id, "trigger_intent"), params,
-                                {"name": intent})
+        return await self._call(
+            "POST", self._url(sender_id, "trigger_intent"), params, {"name": intent}
+        )

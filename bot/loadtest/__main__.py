@@ -18,8 +18,9 @@ from bot.loadtest.customers import accident, seed_customers
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", required=True, help="base URL, e.g. http://127.0.0.1:5080")
     parser.add_argument("--customers", type=int, default=20)
     parser.add_argument("--first", type=int, default=0, help="number of the first customer")
@@ -34,13 +35,17 @@ def main() -> None:
     latencies = sorted(e.seconds for run in runs for e in run.exchanges)
     failed = [run for run in runs if run.error]
     upstreams = Counter(e.upstream or "-" for run in runs for e in run.exchanges)
-    print(f"{len(runs) - len(failed)}/{len(runs)} reports filed in {elapsed:.1f} s; "
-          f"{len(latencies)} messages, {len(latencies) / elapsed:.1f} msg/s, "
-          f"retries {sum(run.retries for run in runs)}")
+    print(
+        f"{len(runs) - len(failed)}/{len(runs)} reports filed in {elapsed:.1f} s; "
+        f"{len(latencies)} messages, {len(latencies) / elapsed:.1f} msg/s, "
+        f"retries {sum(run.retries for run in runs)}"
+    )
     if latencies:
         q = statistics.quantiles(latencies, n=100)
-        print(f"latency p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
-              f"p99 {q[98] * 1000:.0f} ms")
+        print(
+            f"latency p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
+            f"p99 {q[98] * 1000:.0f} ms"
+        )
     print("answered by:", dict(upstreams))
     for run in failed:
         print(f"\n{run.sender} ({run.accident.plate}): {run.error}\n{run.transcript()}")

@@ -29,16 +29,20 @@ MAX_TURNS = 40
 
 def _domain_texts() -> dict[str, list[str]]:
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    return {name: [variation.get("text", "") for variation in variations]
-            for name, variations in responses.items()}
+    return {
+        name: [variation.get("text", "") for variation in variations]
+        for name, variations in responses.items()
+    }
 
 
 TEXTS = _domain_texts()
-QUESTIONS = {text: name for name, texts in TEXTS.items() if name.startswith("utter_ask_")
-             for text in texts}
+QUESTIONS = {
+    text: name for name, texts in TEXTS.items() if name.startswith("utter_ask_") for text in texts
+}
 SUMMARY_START = TEXTS["utter_report_summary"][0].split("{")[0]
-FILED_STARTS = tuple(TEXTS[name][0].split("{")[0]
-                     for name in ("utter_report_filed", "utter_report_already_filed"))
+FILED_STARTS = tuple(
+    TEXTS[name][0].split("{")[0] for name in ("utter_report_filed", "utter_report_already_filed")
+)
 ASKED_TO_RETRY = {*TEXTS["utter_try_again"], *TEXTS["utter_database_unavailable"]}
 
 
@@ -74,8 +78,14 @@ class CustomerRun:
 class RestCustomer:
     """One simulated customer talking to `base_url` (a Rasa server or nginx)."""
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, accident: Accident,
-                 retry_delay: float = 2.0, max_retries: int = 30):
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        accident: Accident,
+        retry_delay: float = 2.0,
+        max_retries: int = 30,
+    ):
         self.client = client
         self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
         self.run = CustomerRun(accident, f"load-{uuid.uuid4().hex[:12]}")
@@ -89,14 +99,16 @@ class RestCustomer:
             started, sent_at = time.perf_counter(), datetime.now(timezone.utc)
             try:
                 response = await self.client.post(
-                    self.url, json={"sender": self.run.sender, "message": text})
+                    self.url, json={"sender": self.run.sender, "message": text}
+                )
                 status = response.status_code
                 replies = [m.get("text", "") for m in response.json()] if status == 200 else []
                 upstream = response.headers.get("x-upstream", "")
             except (httpx.TransportError, ValueError) as error:
                 status, replies, upstream = 0, [f"<{type(error).__name__}>"], ""
             self.run.exchanges.append(
-                Exchange(text, replies, time.perf_counter() - started, status, upstream, sent_at))
+                Exchange(text, replies, time.perf_counter() - started, status, upstream, sent_at)
+            )
             if status == 200 and not ASKED_TO_RETRY.intersection(replies):
                 return replies
             self.run.retries += 1
@@ -149,12 +161,15 @@ class RestCustomer:
         raise RuntimeError(f"no 报案号 after {MAX_TURNS} turns")
 
 
-async def report_concurrently(base_url: str, accidents: list[Accident],
-                              retry_delay: float = 2.0, timeout: float = 180) -> list[CustomerRun]:
+async def report_concurrently(
+    base_url: str, accidents: list[Accident], retry_delay: float = 2.0, timeout: float = 180
+) -> list[CustomerRun]:
     """All customers at once, each completing a report; their runs in the same order."""
-    limits = httpx.Limits(max_connections=len(accidents) + 1,
-                          max_keepalive_connections=len(accidents) + 1)
+    limits = httpx.Limits(
+        max_connections=len(accidents) + 1, max_keepalive_connections=len(accidents) + 1
+    )
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
-        customers = [RestCustomer(client, base_url, accident, retry_delay)
-                     for accident in accidents]
+        customers = [
+            RestCustomer(client, base_url, accident, retry_delay) for accident in accidents
+        ]
         return list(await asyncio.gather(*(c.report_accident() for c in customers)))

@@ -18,8 +18,13 @@ from bot.db.schema import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import load_settings
 
-LOCATIONS = ("人民广场附近的停车场", "延安路和华山路路口", "世纪大道地铁站出口",
-             "南京东路步行街旁边", "浦东机场高速收费站")
+LOCATIONS = (
+    "人民广场附近的停车场",
+    "延安路和华山路路口",
+    "世纪大道地铁站出口",
+    "南京东路步行街旁边",
+    "浦东机场高速收费站",
+)
 # What happened, told in the customer's words: it must agree with the vehicle count.
 # (Phrasings the current model misreads are left out: "等红灯时被后车追尾" is not
 # understood and asked again; "排队时被后面的车轻轻顶了一下" turns a two-vehicle
@@ -85,8 +90,17 @@ def accident(number: int) -> Accident:
         "utter_ask_insured_reporting": "是我本人在报案",
         "utter_ask_description": description,
     }
-    return Accident(plate(number), phone(number)[-4:], answers, minutes, location, two_vehicle,
-                    Decimal(own), Decimal(tp) if two_vehicle else None, description)
+    return Accident(
+        plate(number),
+        phone(number)[-4:],
+        answers,
+        minutes,
+        location,
+        two_vehicle,
+        Decimal(own),
+        Decimal(tp) if two_vehicle else None,
+        description,
+    )
 
 
 def seed_customers(url: str, numbers: range) -> None:
@@ -99,8 +113,16 @@ def seed_customers(url: str, numbers: range) -> None:
     with make_session_factory(engine)() as session:
         for number in numbers:
             customer = seed.DemoCustomer(
-                f"压测客户{number:05d}", "individual", phone(number), plate(number),
-                f"PDAA202637{number:010d}", True, 1_000_000, True, 3)
+                f"压测客户{number:05d}",
+                "individual",
+                phone(number),
+                plate(number),
+                f"PDAA202637{number:010d}",
+                True,
+                1_000_000,
+                True,
+                3,
+            )
             # The demo data's own loader: the same policy years, no claims.
             seed._seed_customer(session, customer, current_start)  # noqa: SLF001
         session.commit()

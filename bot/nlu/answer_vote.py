@@ -49,34 +49,44 @@ class AnswerVote(IntentVote):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**IntentVote.get_default_config(), "retrieval_intent": "faq",
-                "selector_weight": 0.5}
+        return {
+            **IntentVote.get_default_config(),
+            "retrieval_intent": "faq",
+            "selector_weight": 0.5,
+        }
 
-    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage,
-                 resource: Resource) -> None:
+    def __init__(
+        self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
+    ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.responses: dict[str, list[dict[str, Any]]] = {}
 
-    def _create_training_matrix(self, training_data: TrainingData
-                                ) -> tuple[list[str], list[str]]:
-        examples = [e for e in training_data.intent_examples
-                    if e.get(INTENT) == self.config["retrieval_intent"]
-                    and e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
+    def _create_training_matrix(self, training_data: TrainingData) -> tuple[list[str], list[str]]:
+        examples = [
+            e
+            for e in training_data.intent_examples
+            if e.get(INTENT) == self.config["retrieval_intent"]
+            and e.get(INTENT_RESPONSE_KEY)
+            and e.get(TEXT)
+        ]
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
 
     def train(self, training_data: TrainingData) -> Resource:
         resource = super().train(training_data)  # no answers to choose between: untrained
         if self.trained:
-            self.responses = {key: training_data.responses.get(_utter(key), [])
-                              for key in self.clf.classes_}
+            self.responses = {
+                key: training_data.responses.get(_utter(key), []) for key in self.clf.classes_
+            }
         with self._model_storage.write_to(self._resource) as model_dir:
             (model_dir / RESPONSES_FILE).write_text(
-                json.dumps(self.responses, ensure_ascii=False), encoding="utf-8")
+                json.dumps(self.responses, ensure_ascii=False), encoding="utf-8"
+            )
         return resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        selected = [m for m in messages
-                    if self._selection(m) is not None and (m.get(TEXT) or "").strip()]
+        selected = [
+            m for m in messages if self._selection(m) is not None and (m.get(TEXT) or "").strip()
+        ]
         if not self.trained or not selected:
             return messages
         probabilities = self.clf.predict_proba(self._create_X(selected))
@@ -91,8 +101,10 @@ class AnswerVote(IntentVote):
 
     def _revote(self, message: Message, linear: dict[str, float]) -> None:
         selection = self._selection(message)
-        selector = {entry[INTENT_RESPONSE_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
-                    for entry in selection.get(RESPONSE_SELECTOR_RANKING_KEY) or []}
+        selector = {
+            entry[INTENT_RESPONSE_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
+            for entry in selection.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        }
         ranking = vote(selector, linear, self.config["selector_weight"])[:10]
         key, confidence = ranking[0]
         prediction = selection[RESPONSE_SELECTOR_PREDICTION_KEY]
@@ -104,24 +116,33 @@ class AnswerVote(IntentVote):
             }
         selectors = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME))
         selectors[self.config["retrieval_intent"]] = {
-            RESPONSE_SELECTOR_PREDICTION_KEY: {**prediction,
-                                               PREDICTED_CONFIDENCE_KEY: float(confidence)},
+            RESPONSE_SELECTOR_PREDICTION_KEY: {
+                **prediction,
+                PREDICTED_CONFIDENCE_KEY: float(confidence),
+            },
             RESPONSE_SELECTOR_RANKING_KEY: [
                 {INTENT_RESPONSE_KEY: name, PREDICTED_CONFIDENCE_KEY: float(score)}
-                for name, score in ranking],
+                for name, score in ranking
+            ],
         }
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context, **kwargs: Any) -> AnswerVote:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context,
+        **kwargs: Any,
+    ) -> AnswerVote:
         component = super().load(config, model_storage, resource, execution_context, **kwargs)
         with model_storage.read_from(resource) as model_dir:
             component.responses = json.loads(
-                (model_dir / RESPONSES_FILE).read_text(encoding="utf-8"))
+                (model_dir / RESPONSES_FILE).read_text(encoding="utf-8")
+            )
         return component
 
 
 def _utter(intent_response_key: str) -> str:
     return util.intent_response_key_to_template_key(intent_response_key)
-

@@ -240,14 +240,28 @@ class IntentGuard(StatelessComponent):
         """Replaces the intent of messages whose make-up decides it."""
         for message in messages:
             text = message.get(TEXT) or ""
-            spans = [(entity[ENTITY_ATTRIBUTE_TYPE], entity[ENTITY_ATTRIBUTE_START],
-                      entity[ENTITY_ATTRIBUTE_END]) for entity in message.get(ENTITIES, [])]
+            spans = [
+                (
+                    entity[ENTITY_ATTRIBUTE_TYPE],
+                    entity[ENTITY_ATTRIBUTE_START],
+                    entity[ENTITY_ATTRIBUTE_END],
+                )
+                for entity in message.get(ENTITIES, [])
+            ]
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             ranked = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []]
             best_guess = next((name for name in ranked if name != FALLBACK_INTENT), None)
-            replacement = guarded_intent(text, current, {name for name, _, _ in spans},
-                                         best_guess=best_guess, alone=value_alone(text, spans))
+            replacement = guarded_intent(
+                text,
+                current,
+                {name for name, _, _ in spans},
+                best_guess=best_guess,
+                alone=value_alone(text, spans),
+            )
             if replacement:
-                message.set(INTENT, {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0},
-                            add_to_output=True)
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
         return messages

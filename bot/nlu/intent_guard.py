@@ -55,7 +55,9 @@ ONLY_WHEN_ALONE = {"location"}
 # 追尾了，我车估计2000" stays a report if that was the classifier's best guess.
 CARRY_VALUES = {"report_accident", "report_injury"}
 # What may surround a value that makes up a whole message ("大概两千左右吧").
-AROUND_A_VALUE = re.compile(r"[\s\W_]|大概|大约|估计|差不多|左右|上下|应该|是|在|约|的|吧|啊|呀|了|呢")
+AROUND_A_VALUE = re.compile(
+    r"[\s\W_]|大概|大约|估计|差不多|左右|上下|应该|是|在|约|的|吧|啊|呀|了|呢"
+)
 
 
 # Replies that may close a farewell without changing it ("谢谢，再见", "好的拜拜").
@@ -79,8 +81,11 @@ def short_replies() -> dict[str, str]:
 
 def _said_once(bare: str) -> list[str]:
     """The text, and what it repeats if it is one unit said again ("nonono" → "no")."""
-    units = [bare[:size] for size in range(1, len(bare) // 2 + 1)
-             if len(bare) % size == 0 and bare[:size] * (len(bare) // size) == bare]
+    units = [
+        bare[:size]
+        for size in range(1, len(bare) // 2 + 1)
+        if len(bare) % size == 0 and bare[:size] * (len(bare) // size) == bare
+    ]
     return [bare, *units]
 
 
@@ -147,8 +152,13 @@ def off_topic_named(text: str) -> str | None:
     return None
 
 
-def guarded_intent(text: str, intent: str | None, entities: set[str],
-                   best_guess: str | None = None, alone: str | None = None) -> str | None:
+def guarded_intent(
+    text: str,
+    intent: str | None,
+    entities: set[str],
+    best_guess: str | None = None,
+    alone: str | None = None,
+) -> str | None:
     """The intent to use instead of ``intent``, or None to keep it.
 
     ``entities`` are the names of the entities found, ``alone`` the entity the

@@ -43,12 +43,15 @@ from sklearn.pipeline import make_pipeline
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 
 
-def vote(diet: dict[str, float], linear: dict[str, float], diet_weight: float
-         ) -> list[tuple[str, float]]:
+def vote(
+    diet: dict[str, float], linear: dict[str, float], diet_weight: float
+) -> list[tuple[str, float]]:
     """Intents by their weighted mean confidence, best first."""
     names = set(diet) | set(linear)
-    scores = {name: diet_weight * diet.get(name, 0.0) + (1 - diet_weight) * linear.get(name, 0.0)
-              for name in names}
+    scores = {
+        name: diet_weight * diet.get(name, 0.0) + (1 - diet_weight) * linear.get(name, 0.0)
+        for name in names
+    }
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
@@ -58,16 +61,24 @@ class IntentVote(LogisticRegressionClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(),
-                "diet_weight": 0.5, "C": 10.0, "max_iter": 2000}
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "diet_weight": 0.5,
+            "C": 10.0,
+            "max_iter": 2000,
+        }
 
-    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage,
-                 resource: Resource) -> None:
+    def __init__(
+        self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
+    ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf = make_pipeline(
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
-            LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                               random_state=self.config["random_state"]),
+            LogisticRegression(
+                C=self.config["C"],
+                max_iter=self.config["max_iter"],
+                random_state=self.config["random_state"],
+            ),
         )
         self.trained = False
 
@@ -90,11 +101,15 @@ class IntentVote(LogisticRegressionClassifier):
         probabilities = self.clf.predict_proba(self._create_X(voters))
         classes = list(self.clf.classes_)
         for message, row in zip(voters, probabilities, strict=True):
-            diet = {entry[INTENT_NAME_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
-                    for entry in message.get(INTENT_RANKING_KEY) or []}
+            diet = {
+                entry[INTENT_NAME_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
+                for entry in message.get(INTENT_RANKING_KEY) or []
+            }
             ranking = vote(diet, dict(zip(classes, row, strict=True)), self.config["diet_weight"])
-            named = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(score)}
-                     for name, score in ranking[:10]]
+            named = [
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(score)}
+                for name, score in ranking[:10]
+            ]
             message.set(INTENT, named[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, named, add_to_output=True)
         return messages
@@ -104,8 +119,14 @@ class IntentVote(LogisticRegressionClassifier):
         return training_data
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context, **kwargs: Any) -> IntentVote:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context,
+        **kwargs: Any,
+    ) -> IntentVote:
         component = cls(config, execution_context.node_name, model_storage, resource)
         with model_storage.read_from(resource) as model_dir:
             stored = model_dir / f"{resource.name}.skops"

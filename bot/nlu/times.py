@@ -91,8 +91,13 @@ _GREETING = "好"  # 早上好 / 下午好
 _STANDALONE_ONLY = {"今天", "今日", *_PERIOD_HOURS}
 _AGO_WORDS = ["前", "之前", "以前"]
 # Unit → (timedelta argument, how many of it): 一刻钟 is a quarter of an hour.
-_DURATIONS = {"分钟": ("minutes", 1), "刻钟": ("minutes", 15), "小时": ("hours", 1),
-              "钟头": ("hours", 1), "天": ("days", 1)}
+_DURATIONS = {
+    "分钟": ("minutes", 1),
+    "刻钟": ("minutes", 15),
+    "小时": ("hours", 1),
+    "钟头": ("hours", 1),
+    "天": ("days", 1),
+}
 _HOUR_MARKS = ["点", "点钟", "时"]
 _MINUTE_WORDS = {"半": 30, "一刻": 15, "三刻": 45}
 
@@ -107,7 +112,9 @@ LEXICON = sorted(
         *_DURATIONS,
         *_HOUR_MARKS,
         *_MINUTE_WORDS,
-        "一刻钟", "两刻钟", "三刻钟",  # longer than 一刻 + 钟: a duration, not a clock time
+        "一刻钟",
+        "两刻钟",
+        "三刻钟",  # longer than 一刻 + 钟: a duration, not a clock time
         *_WEEKDAYS,
         *_RANGE_WORDS,
         # whole words, so that 好像 is no greeting and 多少/时间 do not end a clock time

@@ -98,16 +98,18 @@ def log_in(agent: Page, stack: Stack, username: str, password: str) -> None:
     expect(agent.locator("#online")).to_have_text("在线客服 1 人", timeout=CONSOLE_WAIT_MS)
 
 
-def ask_for_a_person(customer: Page, stack: Stack, texts: dict[str, list[str]], db
-                     ) -> HandoffTicket:
+def ask_for_a_person(
+    customer: Page, stack: Stack, texts: dict[str, list[str]], db
+) -> HandoffTicket:
     open_demo(customer, stack)
     seen = len(bot_texts(customer))
     say(customer, "转人工")
     replies = wait_for_bot(customer, seen, [prefix(texts["utter_handoff_queued"][0])])
     assert texts["utter_how_to_reach_human"][0] in replies, replies
     db.expire_all()
-    return db.execute(select(HandoffTicket).where(
-        HandoffTicket.sender_id == session_id(customer))).scalar_one()
+    return db.execute(
+        select(HandoffTicket).where(HandoffTicket.sender_id == session_id(customer))
+    ).scalar_one()
 
 
 def open_ticket(agent: Page, ticket_id: int) -> None:
@@ -120,7 +122,11 @@ def transcript_line(agent: Page, who: str, text: str):
 
 
 def test_a_customer_in_the_widget_is_served_by_an_agent_in_the_console_and_rates_it(
-    customer, agent, handoff_stack, texts, db,
+    customer,
+    agent,
+    handoff_stack,
+    texts,
+    db,
 ):
     log_in(agent, handoff_stack, "agent01", AGENT01_PASSWORD)
     ticket = ask_for_a_person(customer, handoff_stack, texts, db)
@@ -140,7 +146,8 @@ def test_a_customer_in_the_widget_is_served_by_an_agent_in_the_console_and_rates
     agent.locator("#accept").click()
     expect(agent.locator("#ticket-head")).to_contain_text("已接入", timeout=CONSOLE_WAIT_MS)
     expect(agent.locator("#mine li", has_text=f"#{ticket.id} ")).to_be_visible(
-        timeout=CONSOLE_WAIT_MS)
+        timeout=CONSOLE_WAIT_MS
+    )
 
     # The agent's reply (Enter sends) appears in the customer's widget.
     reply = "您好，我是客服，请问车还能开吗？"
@@ -162,17 +169,20 @@ def test_a_customer_in_the_widget_is_served_by_an_agent_in_the_console_and_rates
     returned = wait_for_bot(customer, bots_before, texts["utter_ask_rating_score"])
     assert returned == [texts["utter_handoff_returned"][0], texts["utter_ask_rating_score"][0]], (
         "nothing but the hand-back and the question since the customer's answer to the agent:"
-        f" {returned}")
+        f" {returned}"
+    )
     customer.locator(".cxw-quick").get_by_role("button", name="5分", exact=True).click()
     expect(customer.get_by_text(texts["utter_ask_rating_comment"][0])).to_be_visible(
-        timeout=BOT_WAIT_MS)
+        timeout=BOT_WAIT_MS
+    )
     say(customer, "客服很耐心")
     stored = texts["utter_rating_stored"][0].format(score=5)
     expect(customer.get_by_text(stored)).to_be_visible(timeout=BOT_WAIT_MS)
 
     db.expire_all()
-    rating = db.execute(select(SatisfactionRating).where(
-        SatisfactionRating.handoff_ticket_id == ticket.id)).scalar_one()
+    rating = db.execute(
+        select(SatisfactionRating).where(SatisfactionRating.handoff_ticket_id == ticket.id)
+    ).scalar_one()
     assert (rating.score, rating.comment) == (5, "客服很耐心")
     closed = db.get(HandoffTicket, ticket.id)
     assert (closed.status, closed.close_reason) == ("closed", "handed_back")
@@ -183,7 +193,11 @@ SCRIPT_ATTACK = "<script>window.__xss=2</script>"
 
 
 def test_a_customers_markup_is_only_text_in_the_agents_console(
-    customer, agent, handoff_stack, texts, db,
+    customer,
+    agent,
+    handoff_stack,
+    texts,
+    db,
 ):
     log_in(agent, handoff_stack, "agent01", AGENT01_PASSWORD)
     ticket = ask_for_a_person(customer, handoff_stack, texts, db)
@@ -194,14 +208,14 @@ def test_a_customers_markup_is_only_text_in_the_agents_console(
     open_ticket(agent, ticket.id)
     for attack in (IMG_ATTACK, SCRIPT_ATTACK):
         # Shown character for character, as text.
-        expect(transcript_line(agent, "customer", attack)).to_be_visible(
-            timeout=CONSOLE_WAIT_MS)
+        expect(transcript_line(agent, "customer", attack)).to_be_visible(timeout=CONSOLE_WAIT_MS)
     agent.locator("#accept").click()
     expect(agent.locator("#ticket-head")).to_contain_text("已接入", timeout=CONSOLE_WAIT_MS)
     # Re-rendered after accepting, still text: no element was made of it, nothing ran.
     expect(transcript_line(agent, "customer", IMG_ATTACK)).to_be_visible()
-    assert agent.locator("#transcript img, #transcript script, #waiting img, #mine img").count() \
-        == 0
+    assert (
+        agent.locator("#transcript img, #transcript script, #waiting img, #mine img").count() == 0
+    )
     assert agent.evaluate("() => typeof window.__xss") == "undefined"
     assert customer.evaluate("() => typeof window.__xss") == "undefined"
 

@@ -25,18 +25,26 @@ SYNTHETIC_CUSTOMERS = 200
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "cluster: starts the whole cluster (PostgreSQL, Redis, nginx, 2×Rasa, "
-                   "2×actions); a few minutes")
+        "markers",
+        "cluster: starts the whole cluster (PostgreSQL, Redis, nginx, 2×Rasa, "
+        "2×actions); a few minutes",
+    )
 
 
 @pytest.fixture(scope="session")
 def cluster(model_path: Path):
     # Under the repository: the postgres user must reach PostgreSQL's directory.
     base = ROOT / "var" / f"cluster-test-{uuid.uuid4().hex[:8]}"
-    ports = replace(ClusterPorts(), http=free_port(), actions=free_port(),
-                    rasa=(free_port(), free_port()),
-                    action_servers=(free_port(), free_port()),
-                    tracker_db=free_port(), claims_db=free_port(), redis=free_port())
+    ports = replace(
+        ClusterPorts(),
+        http=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        tracker_db=free_port(),
+        claims_db=free_port(),
+        redis=free_port(),
+    )
     started = Cluster(base, ports, extra_env={**AGENT_PASSWORDS, "LOG_LEVEL": "DEBUG"})
     try:
         started.start(model_path)
@@ -76,10 +84,12 @@ _numbers = itertools.count()
 @pytest.fixture
 def new_accidents():
     """new_accidents(n): the accidents of n customers no test has used yet."""
+
     def take(count: int):
         numbers = [next(_numbers) for _ in range(count)]
         assert numbers[-1] < SYNTHETIC_CUSTOMERS, "seed more synthetic customers"
         return [accident(number) for number in numbers]
+
     return take
 
 

@@ -50,15 +50,16 @@ def test_action_servers_killed_under_load_customers_are_asked_to_retry_and_every
 
     async def load_with_fault():
         async with httpx.AsyncClient(timeout=120) as client:
-            customers = [RestCustomer(client, cluster.url, a, retry_delay=1.5)
-                         for a in accidents]
-            await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss")
-                                   for c in customers))
+            customers = [RestCustomer(client, cluster.url, a, retry_delay=1.5) for a in accidents]
+            await asyncio.gather(
+                *(c.report_accident(until="utter_ask_own_loss") for c in customers)
+            )
             assert [c.run.error for c in customers] == [None] * len(accidents)
             # Killed as every customer goes on from the middle of their report (a
             # fixed time into the load could be after the quick ones have finished).
-            await asyncio.gather(*(c.resume() for c in customers),
-                                 _after(0, kill_both_then_restart))
+            await asyncio.gather(
+                *(c.resume() for c in customers), _after(0, kill_both_then_restart)
+            )
             return [c.run for c in customers]
 
     runs = asyncio.run(load_with_fault())
@@ -92,12 +93,15 @@ def test_claims_database_down_a_clear_message_no_crash_and_no_partial_report(
                 assert DATABASE_UNAVAILABLE in confirm
                 assert any(r.startswith(SUMMARY_START) for r in confirm)
                 # The identity check of a new report needs it too.
-                said = [await _say_once(newcomer, text)
-                        for text in ("我要报案", identifying.plate, identifying.phone_tail)]
+                said = [
+                    await _say_once(newcomer, text)
+                    for text in ("我要报案", identifying.plate, identifying.phone_tail)
+                ]
                 assert TRY_AGAIN in said[1] + said[2]
                 status = cluster.status()
-                assert all(status[f"{kind}-{pair}"] for kind in ("rasa", "actions")
-                           for pair in (0, 1)), f"a server stopped: {status}"
+                assert all(
+                    status[f"{kind}-{pair}"] for kind in ("rasa", "actions") for pair in (0, 1)
+                ), f"a server stopped: {status}"
             finally:
                 await asyncio.to_thread(cluster.start_database, "claims")
             assert report_count(claims_session_factory) == before  # nothing half-written
@@ -136,9 +140,7 @@ def _database_down(session_factory) -> bool:
     return False
 
 
-def test_logs_are_json_lines_that_hide_phones_id_numbers_and_plates(
-    running_cluster, new_accidents
-):
+def test_logs_are_json_lines_that_hide_phones_id_numbers_and_plates(running_cluster, new_accidents):
     cluster = running_cluster
     [told] = new_accidents(1)
     phone, id_number = "13912345678", "110101199003071234"
@@ -152,8 +154,13 @@ def test_logs_are_json_lines_that_hide_phones_id_numbers_and_plates(
             await customer.say(message)
 
     asyncio.run(talk())
-    secrets = [told.plate, told.plate[1:], phone, id_number,
-               json.dumps(told.plate)[1:-1]]  # as structlog escapes it
+    secrets = [
+        told.plate,
+        told.plate[1:],
+        phone,
+        id_number,
+        json.dumps(told.plate)[1:-1],
+    ]  # as structlog escapes it
     masked_plate = told.plate[0] + "*" * (len(told.plate) - 1)
     logged = []
     for server in servers:
@@ -161,7 +168,7 @@ def test_logs_are_json_lines_that_hide_phones_id_numbers_and_plates(
         for secret in secrets:
             assert secret not in text, f"{secret} in the log of {server}"
         # Everything logged while the customer talked is one JSON object per line.
-        new = cluster.log_file(server).read_bytes()[written_before[server]:].decode("utf-8")
+        new = cluster.log_file(server).read_bytes()[written_before[server] :].decode("utf-8")
         entries = [json.loads(line) for line in new.splitlines()]
         assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
         logged += [json.dumps(e, ensure_ascii=False) for e in entries]
@@ -181,8 +188,7 @@ def test_one_rasa_server_killed_conversations_continue_on_the_other_with_their_s
 
     async def half_way(client):
         customers = [RestCustomer(client, cluster.url, a, retry_delay=1.5) for a in accidents]
-        await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss")
-                               for c in customers))
+        await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss") for c in customers))
         return customers
 
     async def finish(customers):
@@ -214,8 +220,7 @@ def test_whole_stack_restarted_mid_report_the_conversation_resumes_where_it_was(
 
     async def half_way(client):
         customers = [RestCustomer(client, cluster.url, a) for a in accidents]
-        await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss")
-                               for c in customers))
+        await asyncio.gather(*(c.report_accident(until="utter_ask_own_loss") for c in customers))
         return customers
 
     async def finish(client, customers):
@@ -229,8 +234,11 @@ def test_whole_stack_restarted_mid_report_the_conversation_resumes_where_it_was(
         assert not any(cluster.status().values())
         # nginx alone, no Rasa server behind it: it answers politely in the REST format.
         cluster.start_nginx()
-        response = httpx.post(f"{cluster.url}/webhooks/rest/webhook",
-                              json={"sender": "nobody-home", "message": "你好"}, timeout=30)
+        response = httpx.post(
+            f"{cluster.url}/webhooks/rest/webhook",
+            json={"sender": "nobody-home", "message": "你好"},
+            timeout=30,
+        )
         assert response.status_code == 200 and response.headers["x-upstream"] == "none"
         assert response.json() == [{"text": TRY_AGAIN}]
         cluster.start(model_path)
@@ -240,9 +248,13 @@ def test_whole_stack_restarted_mid_report_the_conversation_resumes_where_it_was(
     runs = [c.run for c in customers]
     assert_all_filed(runs)
     for run in runs:
-        after_restart = run.exchanges[next(i for i, e in enumerate(run.exchanges)
-                                           if e.text == run.accident.answers["utter_ask_own_loss"])]
+        after_restart = run.exchanges[
+            next(
+                i
+                for i, e in enumerate(run.exchanges)
+                if e.text == run.accident.answers["utter_ask_own_loss"]
+            )
+        ]
         assert after_restart.replies and TRY_AGAIN not in after_restart.replies
         assert all(r not in TEXTS["utter_ask_accident_time"] for r in after_restart.replies)
     assert_reports_exactly_as_told(claims_session_factory, runs)
-

@@ -35,9 +35,15 @@ def test_a_record_becomes_one_json_line_with_structlog_fields_and_the_exception_
     try:
         raise ValueError("plate 沪A12345 not found")
     except ValueError:
-        record = logging.LogRecord("rasa.core.processor", logging.ERROR, __file__, 1,
-                                   '{"event": "processor.message.parse", "parse_data_text": '
-                                   '"\\u6caaA12345 13800000001"}', None, sys.exc_info())
+        record = logging.LogRecord(
+            "rasa.core.processor",
+            logging.ERROR,
+            __file__,
+            1,
+            '{"event": "processor.message.parse", "parse_data_text": "\\u6caaA12345 13800000001"}',
+            None,
+            sys.exc_info(),
+        )
     line = MaskingJsonFormatter().format(record)
     assert "\n" not in line
     entry = json.loads(line)
@@ -47,9 +53,20 @@ def test_a_record_becomes_one_json_line_with_structlog_fields_and_the_exception_
 
 
 def test_numbers_in_structured_fields_stay_valid_json():
-    record = logging.LogRecord("rasa", logging.DEBUG, __file__, 1,
-                               '{"confidence": 0.999999999999999, "score": 0.13912345678, '
-                               '"phone": 13912345678, "text": "13912345678"}', None, None)
+    record = logging.LogRecord(
+        "rasa",
+        logging.DEBUG,
+        __file__,
+        1,
+        '{"confidence": 0.999999999999999, "score": 0.13912345678, '
+        '"phone": 13912345678, "text": "13912345678"}',
+        None,
+        None,
+    )
     entry = json.loads(MaskingJsonFormatter().format(record))["message"]
-    assert entry == {"confidence": 0.999999999999999, "score": 0.13912345678,
-                     "phone": "139********", "text": "139********"}
+    assert entry == {
+        "confidence": 0.999999999999999,
+        "score": 0.13912345678,
+        "phone": "139********",
+        "text": "139********",
+    }

@@ -29,10 +29,17 @@ def photo_dir(tmp_path_factory) -> Path:
 def handoff_stack(model_path, handoff_db_url, photo_dir, tmp_path_factory) -> Stack:
     logs = tmp_path_factory.mktemp("handoff-logs")
     stack = start_stack(
-        model_path, free_port(), free_port(), log_dir=logs, console_port=free_port(),
-        extra_env={"CLAIMS_DB_URL": handoff_db_url, "PHOTO_DIR": str(photo_dir),
-                   "HANDOFF_OFFICE_HOURS": "00:00-24:00",
-                   "AGENT_ONLINE_SECONDS": str(ONLINE_SECONDS)},
+        model_path,
+        free_port(),
+        free_port(),
+        log_dir=logs,
+        console_port=free_port(),
+        extra_env={
+            "CLAIMS_DB_URL": handoff_db_url,
+            "PHOTO_DIR": str(photo_dir),
+            "HANDOFF_OFFICE_HOURS": "00:00-24:00",
+            "AGENT_ONLINE_SECONDS": str(ONLINE_SECONDS),
+        },
     )
     yield stack
     stack.stop()

@@ -28,8 +28,9 @@ class ConsoleAgent:
         self.csrf: str | None = None
 
     def login(self, username: str, password: str) -> requests.Response:
-        answer = self.http.post(f"{self.url}/api/login",
-                                json={"username": username, "password": password}, timeout=30)
+        answer = self.http.post(
+            f"{self.url}/api/login", json={"username": username, "password": password}, timeout=30
+        )
         if answer.ok:
             self.csrf = answer.json()["csrf_token"]
         return answer
@@ -37,10 +38,10 @@ class ConsoleAgent:
     def get(self, path: str) -> requests.Response:
         return self.http.get(f"{self.url}{path}", timeout=30, allow_redirects=False)
 
-    def post(self, path: str, json: dict | None = None, csrf: str | None = "session"
-             ) -> requests.Response:
-        headers = {} if csrf is None else {
-            "X-CSRF-Token": self.csrf if csrf == "session" else csrf}
+    def post(
+        self, path: str, json: dict | None = None, csrf: str | None = "session"
+    ) -> requests.Response:
+        headers = {} if csrf is None else {"X-CSRF-Token": self.csrf if csrf == "session" else csrf}
         return self.http.post(f"{self.url}{path}", json=json or {}, headers=headers, timeout=60)
 
 

@@ -21,8 +21,9 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def new_ticket(db, sender: str, reason: str = "customer_request", **fields) -> HandoffTicket:
-    ticket = repository.open_handoff_ticket(db, sender_id=sender, reason=reason,
-                                            priority=priority_for(reason), **fields)
+    ticket = repository.open_handoff_ticket(
+        db, sender_id=sender, reason=reason, priority=priority_for(reason), **fields
+    )
     db.commit()
     return ticket
 
@@ -32,12 +33,21 @@ def test_nothing_answers_without_a_session(handoff_stack, path):
     assert requests.get(f"{handoff_stack.console_url}{path}", timeout=30).status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/api/tickets/1/accept", "/api/tickets/1/reply",
-                                  "/api/tickets/1/handback", "/api/tickets/1/close",
-                                  "/api/heartbeat", "/api/logout"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/tickets/1/accept",
+        "/api/tickets/1/reply",
+        "/api/tickets/1/handback",
+        "/api/tickets/1/close",
+        "/api/heartbeat",
+        "/api/logout",
+    ],
+)
 def test_no_state_change_without_a_session(handoff_stack, path):
-    assert requests.post(f"{handoff_stack.console_url}{path}", json={},
-                         timeout=30).status_code == 401
+    assert (
+        requests.post(f"{handoff_stack.console_url}{path}", json={}, timeout=30).status_code == 401
+    )
 
 
 def test_the_console_page_sends_a_visitor_without_a_session_to_the_login(handoff_stack):
@@ -53,8 +63,11 @@ def test_a_wrong_password_gets_no_session(handoff_stack):
 
 
 def test_login_accepts_json_only(handoff_stack):
-    answer = requests.post(f"{handoff_stack.console_url}/api/login", timeout=30, data={
-        "username": "agent01", "password": AGENT_PASSWORDS["AGENT01_PASSWORD"]})
+    answer = requests.post(
+        f"{handoff_stack.console_url}/api/login",
+        timeout=30,
+        data={"username": "agent01", "password": AGENT_PASSWORDS["AGENT01_PASSWORD"]},
+    )
     assert answer.status_code == 400
 
 
@@ -81,8 +94,9 @@ def test_the_csrf_token_of_one_session_does_not_work_for_another(agent01, agent0
 def test_logout_ends_the_session_on_the_server(handoff_stack, agent01):
     token = agent01.http.cookies["console_session"]
     assert agent01.post("/api/logout").status_code == 200
-    replay = requests.get(f"{handoff_stack.console_url}/api/queue",
-                          cookies={"console_session": token}, timeout=30)
+    replay = requests.get(
+        f"{handoff_stack.console_url}/api/queue", cookies={"console_session": token}, timeout=30
+    )
     assert replay.status_code == 401
 
 
@@ -128,20 +142,21 @@ def test_two_agents_accepting_at_once_get_exactly_one_winner(agent01, agent02, d
 def test_only_the_agent_who_accepted_may_reply_hand_back_or_close(agent01, agent02, db):
     ticket = new_ticket(db, "not-yours")
     assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
-    assert agent02.post(f"/api/tickets/{ticket.id}/reply",
-                        json={"text": "你好"}).status_code == 409
+    assert agent02.post(f"/api/tickets/{ticket.id}/reply", json={"text": "你好"}).status_code == 409
     assert agent02.post(f"/api/tickets/{ticket.id}/handback").status_code == 409
     assert agent02.post(f"/api/tickets/{ticket.id}/close").status_code == 409
     assert agent01.post(f"/api/tickets/{ticket.id}/reply", json={"text": " "}).status_code == 400
 
 
-def test_closing_ends_the_ticket_and_gives_the_conversation_back(handoff_stack, agent01,
-                                                                 widget_customer, db):
+def test_closing_ends_the_ticket_and_gives_the_conversation_back(
+    handoff_stack, agent01, widget_customer, db
+):
     agent01.post("/api/heartbeat")
     widget_customer.say("转人工")
     widget_customer.replies()
-    ticket = db.execute(select(HandoffTicket).where(
-        HandoffTicket.sender_id == widget_customer.session_id)).scalar_one()
+    ticket = db.execute(
+        select(HandoffTicket).where(HandoffTicket.sender_id == widget_customer.session_id)
+    ).scalar_one()
     assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
     assert agent01.post(f"/api/tickets/{ticket.id}/close").status_code == 200
     replies = widget_customer.replies()
@@ -151,19 +166,22 @@ def test_closing_ends_the_ticket_and_gives_the_conversation_back(handoff_stack, 
     assert agent01.post(f"/api/tickets/{ticket.id}/close").status_code == 409
 
 
-def test_customer_markup_reaches_the_console_as_text_only(handoff_stack, agent01,
-                                                          widget_customer, db):
+def test_customer_markup_reaches_the_console_as_text_only(
+    handoff_stack, agent01, widget_customer, db
+):
     agent01.post("/api/heartbeat")
     widget_customer.say("转人工")
     widget_customer.replies()
     widget_customer.say(XSS)
     assert widget_customer.silent_for(3) == []
-    ticket = db.execute(select(HandoffTicket).where(
-        HandoffTicket.sender_id == widget_customer.session_id)).scalar_one()
+    ticket = db.execute(
+        select(HandoffTicket).where(HandoffTicket.sender_id == widget_customer.session_id)
+    ).scalar_one()
     answer = agent01.get(f"/api/tickets/{ticket.id}")
     assert answer.headers["Content-Type"].startswith("application/json")
     assert {"who": "customer", "text": XSS} in [
-        {"who": line["who"], "text": line["text"]} for line in answer.json()["transcript"]]
+        {"who": line["who"], "text": line["text"]} for line in answer.json()["transcript"]
+    ]
     # The page builds its DOM with textContent only, under a CSP without inline script.
     script = (STATIC / "console.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
@@ -178,11 +196,18 @@ def test_customer_markup_reaches_the_console_as_text_only(handoff_stack, agent01
 
 
 def test_an_agent_sees_the_report_and_its_photos_and_only_agents_get_photos(
-    handoff_stack, agent01, db, photo_dir,
+    handoff_stack,
+    agent01,
+    db,
+    photo_dir,
 ):
     report = db.execute(select(Report).order_by(Report.id)).scalars().first()  # demo data
-    photo = Photo(report_id=report.id, stored_name="handoff-test-photo.jpg",
-                  content_type="image/jpeg", size_bytes=4)
+    photo = Photo(
+        report_id=report.id,
+        stored_name="handoff-test-photo.jpg",
+        content_type="image/jpeg",
+        size_bytes=4,
+    )
     db.add(photo)
     db.commit()
     (photo_dir / photo.stored_name).write_bytes(b"\xff\xd8\xff\xd9")
@@ -203,4 +228,5 @@ def test_an_agent_sees_the_report_and_its_photos_and_only_agents_get_photos(
 def test_agents_are_seeded_with_hashed_passwords_only(db):
     for agent in db.execute(select(Agent)).scalars():
         assert agent.password_hash.startswith("$2") and agent.password_hash not in (
-            AGENT_PASSWORDS.values())
+            AGENT_PASSWORDS.values()
+        )

@@ -23,8 +23,15 @@ def prefix(name: str) -> str:
 
 def ticket_of(db, sender_id: str) -> HandoffTicket:
     db.expire_all()
-    return db.execute(select(HandoffTicket).where(HandoffTicket.sender_id == sender_id)
-                      .order_by(HandoffTicket.id.desc())).scalars().first()
+    return (
+        db.execute(
+            select(HandoffTicket)
+            .where(HandoffTicket.sender_id == sender_id)
+            .order_by(HandoffTicket.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def tracker(stack, sender_id: str) -> dict:
@@ -43,7 +50,10 @@ def wait_until(check, timeout: float = 15) -> bool:
 
 
 def test_a_widget_customer_talks_to_an_agent_and_rates_the_service(
-    handoff_stack, agent01, widget_customer, db,
+    handoff_stack,
+    agent01,
+    widget_customer,
+    db,
 ):
     customer = widget_customer
     assert agent01.post("/api/heartbeat").status_code == 200  # an agent is online
@@ -68,8 +78,12 @@ def test_a_widget_customer_talks_to_an_agent_and_rates_the_service(
     assert ("customer", "转人工") in said and ("customer", "我的车被追尾了，后保险杠裂了") in said
 
     # The agent's reply reaches the widget live, and is kept in the database.
-    assert agent01.post(f"/api/tickets/{ticket.id}/reply",
-                        json={"text": "您好，我是客服，请问车还能开吗？"}).status_code == 200
+    assert (
+        agent01.post(
+            f"/api/tickets/{ticket.id}/reply", json={"text": "您好，我是客服，请问车还能开吗？"}
+        ).status_code
+        == 200
+    )
     assert customer.replies() == ["您好，我是客服，请问车还能开吗？"]
     stored = db.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id))
     assert [m.text for m in stored.scalars()] == ["您好，我是客服，请问车还能开吗？"]
@@ -82,14 +96,17 @@ def test_a_widget_customer_talks_to_an_agent_and_rates_the_service(
     # Hand back: the bot speaks again and asks for a score and a comment.
     assert agent01.post(f"/api/tickets/{ticket.id}/handback").status_code == 200
     replies = customer.replies()
-    assert replies == [response_text("utter_handoff_returned"),
-                       response_text("utter_ask_rating_score")], replies
+    assert replies == [
+        response_text("utter_handoff_returned"),
+        response_text("utter_ask_rating_score"),
+    ], replies
     customer.say("5分")
     assert customer.replies() == [response_text("utter_ask_rating_comment")]
     customer.say("客服很耐心")
     assert customer.replies() == [response_text("utter_rating_stored", score=5)]
-    rating = db.execute(select(SatisfactionRating).where(
-        SatisfactionRating.handoff_ticket_id == ticket.id)).scalar_one()
+    rating = db.execute(
+        select(SatisfactionRating).where(SatisfactionRating.handoff_ticket_id == ticket.id)
+    ).scalar_one()
     assert (rating.score, rating.comment) == (5, "客服很耐心")
     db.expire_all()
     closed = db.get(HandoffTicket, ticket.id)
@@ -98,7 +115,10 @@ def test_a_widget_customer_talks_to_an_agent_and_rates_the_service(
 
 
 def test_a_waiting_customer_can_stop_waiting_and_the_bot_answers_again(
-    handoff_stack, agent01, widget_customer, db,
+    handoff_stack,
+    agent01,
+    widget_customer,
+    db,
 ):
     customer = widget_customer
     agent01.post("/api/heartbeat")
@@ -126,24 +146,35 @@ def test_with_no_agent_online_the_customer_gets_a_call_back(handoff_stack, agent
         return [m.get("text", "") for m in answer.json()]
 
     replies = say("我要人工客服")
-    assert replies == [response_text("utter_handoff_offer_callback_busy"),
-                       response_text("utter_ask_callback_phone")], replies
+    assert replies == [
+        response_text("utter_handoff_offer_callback_busy"),
+        response_text("utter_ask_callback_phone"),
+    ], replies
     assert say("138 1234 5678") == [response_text("utter_ask_callback_time")]
     replies = say("明天上午十点以后")
-    assert replies == [response_text("utter_callback_registered", phone="13812345678",
-                                     preferred_time="明天上午十点以后")], replies
+    assert replies == [
+        response_text(
+            "utter_callback_registered", phone="13812345678", preferred_time="明天上午十点以后"
+        )
+    ], replies
     ticket = ticket_of(db, sender)
     assert ticket.status == "callback"
-    callback = db.execute(select(CallbackRequest).where(
-        CallbackRequest.ticket_id == ticket.id)).scalar_one()
+    callback = db.execute(
+        select(CallbackRequest).where(CallbackRequest.ticket_id == ticket.id)
+    ).scalar_one()
     assert (callback.phone, callback.preferred_time) == ("13812345678", "明天上午十点以后")
     callbacks = agent01.get("/api/queue").json()["callbacks"]
     assert {"phone": "13812345678", "preferred_time": "明天上午十点以后"} in [
-        c["callback"] for c in callbacks if c["id"] == ticket.id]
+        c["callback"] for c in callbacks if c["id"] == ticket.id
+    ]
 
 
 def test_a_photo_sent_to_an_agent_before_any_report_reaches_the_console(
-    handoff_stack, agent01, widget_customer, db, photo_dir,
+    handoff_stack,
+    agent01,
+    widget_customer,
+    db,
+    photo_dir,
 ):
     customer = widget_customer
     agent01.post("/api/heartbeat")
@@ -153,9 +184,12 @@ def test_a_photo_sent_to_an_agent_before_any_report_reaches_the_console(
     assert ticket.report_id is None
 
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-    upload = requests.post(f"{handoff_stack.rasa_url}/webhooks/photos/upload",
-                           data={"sender": customer.session_id},
-                           files={"photo": ("damage.jpg", jpeg, "image/jpeg")}, timeout=60)
+    upload = requests.post(
+        f"{handoff_stack.rasa_url}/webhooks/photos/upload",
+        data={"sender": customer.session_id},
+        files={"photo": ("damage.jpg", jpeg, "image/jpeg")},
+        timeout=60,
+    )
     assert upload.status_code == 200, upload.text
     assert upload.json()["messages"] == [response_text("utter_photo_to_agent")]
     assert upload.json()["report_number"] is None
@@ -173,9 +207,12 @@ def test_a_photo_sent_to_an_agent_before_any_report_reaches_the_console(
     assert agent01.post(f"/api/tickets/{ticket.id}/accept").status_code == 200
     assert agent01.post(f"/api/tickets/{ticket.id}/close").status_code == 200
     customer.replies()
-    again = requests.post(f"{handoff_stack.rasa_url}/webhooks/photos/upload",
-                          data={"sender": customer.session_id},
-                          files={"photo": ("more.jpg", jpeg, "image/jpeg")}, timeout=60)
+    again = requests.post(
+        f"{handoff_stack.rasa_url}/webhooks/photos/upload",
+        data={"sender": customer.session_id},
+        files={"photo": ("more.jpg", jpeg, "image/jpeg")},
+        timeout=60,
+    )
     assert again.status_code == 409
     assert again.json()["message"] == response_text("utter_photo_no_report")
     assert len(db.get(HandoffTicket, ticket.id).photos) == 1

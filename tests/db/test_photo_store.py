@@ -16,9 +16,16 @@ HEIC = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100
 
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [(JPEG, "image/jpeg"), (PNG, "image/png"), (HEIC, "image/heic"),
-     (b"\x00\x00\x00\x18ftypmif1" + b"\x00" * 8, "image/heic"),
-     (b"GIF89a" + b"\x00" * 10, None), (b"%PDF-1.7", None), (b"<script>", None), (b"", None)],
+    [
+        (JPEG, "image/jpeg"),
+        (PNG, "image/png"),
+        (HEIC, "image/heic"),
+        (b"\x00\x00\x00\x18ftypmif1" + b"\x00" * 8, "image/heic"),
+        (b"GIF89a" + b"\x00" * 10, None),
+        (b"%PDF-1.7", None),
+        (b"<script>", None),
+        (b"", None),
+    ],
 )
 def test_the_type_comes_from_the_bytes(data, kind):
     assert sniff_image_type(data) == kind
@@ -36,8 +43,11 @@ def test_a_photo_is_stored_under_a_generated_name_and_counted(seeded, tmp_path):
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"%PDF-1.7 not a photo", "utter_photo_wrong_type"), (b"", "utter_photo_empty"),
-     (JPEG + b"\x00" * MAX_PHOTO_BYTES, "utter_photo_too_large")],
+    [
+        (b"%PDF-1.7 not a photo", "utter_photo_wrong_type"),
+        (b"", "utter_photo_empty"),
+        (JPEG + b"\x00" * MAX_PHOTO_BYTES, "utter_photo_too_large"),
+    ],
 )
 def test_bad_files_are_refused_and_nothing_is_stored(seeded, tmp_path, data, reason):
     file_report(seeded, "沪A12345", "photo-key")
@@ -62,10 +72,10 @@ def _ask_for_a_person(session, sender: str) -> None:
     session.commit()
 
 
-@pytest.mark.parametrize(("owner", "sender"), [(_file_a_report, "test-sender"),
-                                               (_ask_for_a_person, "many-sender")])
-def test_the_twenty_first_photo_of_a_report_or_a_ticket_is_refused(seeded, tmp_path, owner,
-                                                                   sender):
+@pytest.mark.parametrize(
+    ("owner", "sender"), [(_file_a_report, "test-sender"), (_ask_for_a_person, "many-sender")]
+)
+def test_the_twenty_first_photo_of_a_report_or_a_ticket_is_refused(seeded, tmp_path, owner, sender):
     owner(seeded, sender)
     for _ in range(MAX_PHOTOS_PER_REPORT):
         store_photo(seeded, tmp_path, sender, JPEG)
@@ -76,8 +86,9 @@ def test_the_twenty_first_photo_of_a_report_or_a_ticket_is_refused(seeded, tmp_p
 
 
 def test_during_a_handoff_without_a_report_the_photo_goes_to_the_ticket(seeded, tmp_path):
-    ticket = repository.open_handoff_ticket(seeded, sender_id="waiting-sender",
-                                            reason="customer_request")
+    ticket = repository.open_handoff_ticket(
+        seeded, sender_id="waiting-sender", reason="customer_request"
+    )
     seeded.commit()
     stored = store_photo(seeded, tmp_path, "waiting-sender", JPEG)
     assert stored.for_agent and stored.progress is None
@@ -89,8 +100,9 @@ def test_during_a_handoff_without_a_report_the_photo_goes_to_the_ticket(seeded, 
 
 def test_during_a_handoff_with_a_report_the_photo_goes_to_the_report(seeded, tmp_path):
     report = file_report(seeded, "沪A12345", "photo-key")
-    repository.open_handoff_ticket(seeded, sender_id="test-sender", reason="injury",
-                                   report_id=report.id)
+    repository.open_handoff_ticket(
+        seeded, sender_id="test-sender", reason="injury", report_id=report.id
+    )
     seeded.commit()
     stored = store_photo(seeded, tmp_path, "test-sender", JPEG)
     assert stored.for_agent and stored.progress.report_number == report.report_number
@@ -98,8 +110,9 @@ def test_during_a_handoff_with_a_report_the_photo_goes_to_the_report(seeded, tmp
 
 
 def test_a_closed_ticket_takes_no_more_photos(seeded, tmp_path):
-    ticket = repository.open_handoff_ticket(seeded, sender_id="done-sender",
-                                            reason="customer_request")
+    ticket = repository.open_handoff_ticket(
+        seeded, sender_id="done-sender", reason="customer_request"
+    )
     repository.end_ticket(seeded, ticket.id, "cancelled", from_statuses=("waiting",))
     seeded.commit()
     with pytest.raises(PhotoRejected) as refused:

@@ -297,8 +297,9 @@ def test_a_waiting_ticket_is_taken_by_exactly_one_agent(seeded):
     first, second = seeded.execute(select(Agent).order_by(Agent.username)).scalars()
     assert repository.accept_ticket(seeded, ticket.id, first).agent_id == first.id
     assert repository.accept_ticket(seeded, ticket.id, second) is None
-    assert repository.end_ticket(seeded, ticket.id, "done", from_statuses=("accepted",),
-                                 agent_id=first.id)
+    assert repository.end_ticket(
+        seeded, ticket.id, "done", from_statuses=("accepted",), agent_id=first.id
+    )
     seeded.refresh(ticket)
     assert ticket.status == "closed"
     # Once closed, it cannot be closed (or cancelled) again.

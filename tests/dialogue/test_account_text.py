@@ -9,8 +9,18 @@ from bot.dialogue.account_text import cover_lines, parse_score, photo_item
 
 @pytest.mark.parametrize(
     ("text", "score"),
-    [("5分", 5), ("打4分吧", 4), ("给三分", 3), ("非常满意", 5), ("满意", 4), ("一般", 3),
-     ("不满意", 2), ("非常不满意", 1), ("1", 1), ("五星", 5)],
+    [
+        ("5分", 5),
+        ("打4分吧", 4),
+        ("给三分", 3),
+        ("非常满意", 5),
+        ("满意", 4),
+        ("一般", 3),
+        ("不满意", 2),
+        ("非常不满意", 1),
+        ("1", 1),
+        ("五星", 5),
+    ],
 )
 def test_satisfaction_scores(text, score):
     assert parse_score(text) == score
@@ -23,18 +33,27 @@ def test_no_score_where_there_is_none(text):
 
 @pytest.mark.parametrize(
     ("text", "item"),
-    [("这张是对方车牌", "other_plate"), ("这是我的驾驶证", "licences"),
-     ("现场全景", "scene_positions"), ("前保险杠的特写", "damage_closeup"),
-     ("整车照片，能看到车牌", "whole_car")],
+    [
+        ("这张是对方车牌", "other_plate"),
+        ("这是我的驾驶证", "licences"),
+        ("现场全景", "scene_positions"),
+        ("前保险杠的特写", "damage_closeup"),
+        ("整车照片，能看到车牌", "whole_car"),
+    ],
 )
 def test_photo_descriptions_map_to_the_checklist(text, item):
     assert photo_item(text) == item
 
 
 def test_cover_lines_name_every_cover_and_rider():
-    policy = SimpleNamespace(has_compulsory=True, has_vehicle_damage=True,
-                             third_party_limit=1_500_000, has_passenger_liability=False,
-                             deductible_waiver=True, riders=["body_scratch"])
+    policy = SimpleNamespace(
+        has_compulsory=True,
+        has_vehicle_damage=True,
+        third_party_limit=1_500_000,
+        has_passenger_liability=False,
+        deductible_waiver=True,
+        riders=["body_scratch"],
+    )
     text = cover_lines(policy)
     assert "交强险" in text and "车损险" in text and "150 万元" in text
     assert "不计免赔：已投保" in text and "车身划痕损失险" in text

@@ -15,9 +15,14 @@ def message(text: str, intent: str = "inform", **entities) -> CustomerMessage:
 
 def test_one_message_can_fill_many_facts():
     facts = facts_from_message(
-        message("半小时前在延安路追尾了前车 没人受伤 车还能开 我车大概两千 对方一千五",
-                "report_accident", accident_time="2026-11-22T10:00:00+08:00",
-                location="延安路", amount=2000, amount__third_party=1500),
+        message(
+            "半小时前在延安路追尾了前车 没人受伤 车还能开 我车大概两千 对方一千五",
+            "report_accident",
+            accident_time="2026-11-22T10:00:00+08:00",
+            location="延安路",
+            amount=2000,
+            amount__third_party=1500,
+        ),
         requested=None,
     )
     assert facts["accident_time"] == "2026-11-22T10:00:00+08:00"
@@ -70,9 +75,12 @@ def test_someone_reporting_for_the_insured_is_not_the_insured_reporting():
 
 def test_free_text_answers_the_place_or_description_asked():
     assert facts_from_message(message("小区门口"), "accident_location") == {
-        "accident_location": "小区门口"}
-    assert facts_from_message(message("倒车蹭到柱子", "inform"), "description")[
-        "description"] == "倒车蹭到柱子"
+        "accident_location": "小区门口"
+    }
+    assert (
+        facts_from_message(message("倒车蹭到柱子", "inform"), "description")["description"]
+        == "倒车蹭到柱子"
+    )
 
 
 def test_a_correction_is_not_taken_as_the_description():
@@ -82,13 +90,18 @@ def test_a_correction_is_not_taken_as_the_description():
 
 def test_confirming_the_summary():
     assert facts_from_message(message("确认", intent="affirm"), "report_confirmed") == {
-        "report_confirmed": True}
+        "report_confirmed": True
+    }
 
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("<script>alert(1)</script>停车场", "alert(1)停车场"), ("a < b", "a ＜ b"),
-     ("  多个   空格  ", "多个 空格"), ("长" * 500, "长" * 200)],
+    [
+        ("<script>alert(1)</script>停车场", "alert(1)停车场"),
+        ("a < b", "a ＜ b"),
+        ("  多个   空格  ", "多个 空格"),
+        ("长" * 500, "长" * 200),
+    ],
 )
 def test_customer_words_are_stored_without_markup(raw, clean):
     assert clean_free_text(raw) == clean
@@ -101,18 +114,19 @@ def test_a_correction_is_not_a_no_to_the_question_asked():
 
 @pytest.mark.parametrize(
     ("text", "asked"),
-    [("刚才说错了，我再想想", "car_drivable"), ("不对不对，我记错了", "anyone_injured"),
-     ("时间填错了，要改一下", "insured_driving")],
+    [
+        ("刚才说错了，我再想想", "car_drivable"),
+        ("不对不对，我记错了", "anyone_injured"),
+        ("时间填错了，要改一下", "insured_driving"),
+    ],
 )
 def test_a_correction_naming_no_fact_answers_no_question(text, asked):
     assert facts_from_message(message(text, intent="inform"), asked) == {}
 
 
 def test_a_corrected_time_is_not_taken_as_the_description():
-    correction = message("说错了，是昨晚八点", intent="inform",
-                         accident_time="2026-12-06T20:00:00")
-    assert facts_from_message(correction, "description") == {
-        "accident_time": "2026-12-06T20:00:00"}
+    correction = message("说错了，是昨晚八点", intent="inform", accident_time="2026-12-06T20:00:00")
+    assert facts_from_message(correction, "description") == {"accident_time": "2026-12-06T20:00:00"}
 
 
 def test_an_unclear_message_can_still_answer_the_question_asked():
@@ -122,16 +136,22 @@ def test_an_unclear_message_can_still_answer_the_question_asked():
 
 def test_the_description_keeps_the_customers_own_words_as_typed():
     typed = "倒車時蹭到了柱子，後保險槓刮花！"
-    normalised = CustomerMessage(text="倒车时蹭到了柱子,后保险杠刮花!", intent="inform",
-                                 words=typed)
+    normalised = CustomerMessage(
+        text="倒车时蹭到了柱子,后保险杠刮花!", intent="inform", words=typed
+    )
     assert facts_from_message(normalised, "description") == {"description": typed}
 
 
 @pytest.mark.parametrize(
     ("text", "two_vehicle"),
-    [("排队时被后面的车轻轻顶了一下", True), ("停车场里被别的车刮了一下", True),
-     ("等红灯时被后车追尾", True), ("被一辆电动车撞了", True),
-     ("倒车撞到柱子了", False), ("我自己撞了护栏", False)],
+    [
+        ("排队时被后面的车轻轻顶了一下", True),
+        ("停车场里被别的车刮了一下", True),
+        ("等红灯时被后车追尾", True),
+        ("被一辆电动车撞了", True),
+        ("倒车撞到柱子了", False),
+        ("我自己撞了护栏", False),
+    ],
 )
 def test_the_other_car_is_heard_in_everyday_words(text, two_vehicle):
     assert facts_from_message(message(text), "two_vehicle") == {"two_vehicle": two_vehicle}

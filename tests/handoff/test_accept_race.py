@@ -25,17 +25,23 @@ ROUNDS = 20
 AGENTS = 4
 
 
-@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
-                        pytest.param("postgresql", id="postgresql",
-                                     marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'race.db'}"
         return
     server = os.environ.get("TEST_POSTGRES_URL")
     if not server:
-        pytest.fail("TEST_POSTGRES_URL is not set (see tests/db/conftest.py); deselect the "
-                    "PostgreSQL case with -m 'not postgres'", pytrace=False)
+        pytest.fail(
+            "TEST_POSTGRES_URL is not set (see tests/db/conftest.py); deselect the "
+            "PostgreSQL case with -m 'not postgres'",
+            pytrace=False,
+        )
     name = f"handoff_race_{uuid.uuid4().hex[:8]}"
     admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -54,8 +60,10 @@ def sessions(database_url):
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with factory() as session:
-        session.add_all(Agent(username=f"race{n}", password_hash=hash_password("x"),
-                              display_name=f"客服 {n}") for n in range(AGENTS))
+        session.add_all(
+            Agent(username=f"race{n}", password_hash=hash_password("x"), display_name=f"客服 {n}")
+            for n in range(AGENTS)
+        )
         session.commit()
     yield factory
     engine.dispose()
@@ -66,15 +74,15 @@ def test_of_agents_accepting_the_same_ticket_at_once_exactly_one_wins(sessions):
         agent_ids = [a.id for a in session.execute(select(Agent)).scalars()]
     for round_number in range(ROUNDS):
         with sessions() as session:
-            ticket = repository.open_handoff_ticket(session, sender_id=f"race-{round_number}",
-                                                    reason="customer_request")
+            ticket = repository.open_handoff_ticket(
+                session, sender_id=f"race-{round_number}", reason="customer_request"
+            )
             session.commit()
             ticket_id = ticket.id
         start = threading.Barrier(len(agent_ids))
         winners: list[int] = []
 
-        def accept(agent_id: int, ticket_id: int = ticket_id, start=start,
-                   winners=winners) -> None:
+        def accept(agent_id: int, ticket_id: int = ticket_id, start=start, winners=winners) -> None:
             with sessions() as session:
                 agent = session.get(Agent, agent_id)
                 start.wait()

@@ -28,17 +28,26 @@ def wechat_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def wechat_stack(model_path: Path, wechat_db_url: str, fake_wechat: FakeWeChat,
-                 tmp_path_factory) -> Stack:
+def wechat_stack(
+    model_path: Path, wechat_db_url: str, fake_wechat: FakeWeChat, tmp_path_factory
+) -> Stack:
     logs = tmp_path_factory.mktemp("wechat-server-logs")
-    stack = start_stack(model_path, free_port(), free_port(), log_dir=logs, extra_env={
-        "CLAIMS_DB_URL": wechat_db_url,
-        "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-photos")),
-        "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
-        "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
-        "WECHAT_API_BASE_URL": fake_wechat.base_url,
-        "REDIS_URL": "",
-    })
+    stack = start_stack(
+        model_path,
+        free_port(),
+        free_port(),
+        log_dir=logs,
+        extra_env={
+            "CLAIMS_DB_URL": wechat_db_url,
+            "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-photos")),
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_AES_KEY": AES_KEY,
+            "WECHAT_API_BASE_URL": fake_wechat.base_url,
+            "REDIS_URL": "",
+        },
+    )
     stack.log_file = logs / f"rasa-{stack.rasa_port}.log"
     yield stack
     stack.stop()

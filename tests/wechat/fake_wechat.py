@@ -73,8 +73,11 @@ class FakeWeChat:
 
     def texts_to(self, openid: str) -> list[str]:
         with self.lock:
-            return [m["text"]["content"] for m in self.sent
-                    if m["touser"] == openid and m["msgtype"] == "text"]
+            return [
+                m["text"]["content"]
+                for m in self.sent
+                if m["touser"] == openid and m["msgtype"] == "text"
+            ]
 
     def wait_for_texts(self, openid: str, count: int, timeout: float = 60) -> list[str]:
         """The texts sent to `openid`, once there are at least `count` (the bot answers late)."""
@@ -139,8 +142,9 @@ class FakeWeChat:
         return None
 
     def _upload(self, handler: BaseHTTPRequestHandler) -> dict[str, Any]:
-        form = cgi.FieldStorage(fp=handler.rfile, headers=handler.headers,
-                                environ={"REQUEST_METHOD": "POST"})
+        form = cgi.FieldStorage(
+            fp=handler.rfile, headers=handler.headers, environ={"REQUEST_METHOD": "POST"}
+        )
         data = form["media"].file.read()
         media_id = f"uploaded-{uuid.uuid4().hex}"
         with self.lock:
@@ -154,8 +158,11 @@ class FakeWeChat:
 
     @staticmethod
     def _json(handler: BaseHTTPRequestHandler, payload: dict[str, Any]) -> None:
-        FakeWeChat._send(handler, json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                         "application/json; charset=utf-8")
+        FakeWeChat._send(
+            handler,
+            json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            "application/json; charset=utf-8",
+        )
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, data: bytes, content_type: str) -> None:

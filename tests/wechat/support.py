@@ -45,8 +45,13 @@ class WeChatUser:
     # --- building what WeChat sends ------------------------------------------
 
     def xml(self, msg_type: str, **fields: Any) -> dict[str, Any]:
-        message = {"ToUserName": ACCOUNT, "FromUserName": self.openid,
-                   "CreateTime": str(int(time.time())), "MsgType": msg_type, **fields}
+        message = {
+            "ToUserName": ACCOUNT,
+            "FromUserName": self.openid,
+            "CreateTime": str(int(time.time())),
+            "MsgType": msg_type,
+            **fields,
+        }
         if msg_type != "event":
             message.setdefault("MsgId", str(next(_message_ids)))
         return message
@@ -60,9 +65,9 @@ class WeChatUser:
             sealed = xmltodict.parse(
                 WeChatCrypto(token, AES_KEY, APP_ID).encrypt_message(plain, nonce, timestamp)
             )["xml"]
-            body = xmltodict.unparse({"xml": {"ToUserName": ACCOUNT,
-                                              "Encrypt": sealed["Encrypt"]}},
-                                     full_document=False)
+            body = xmltodict.unparse(
+                {"xml": {"ToUserName": ACCOUNT, "Encrypt": sealed["Encrypt"]}}, full_document=False
+            )
             params.update(encrypt_type="aes", msg_signature=sealed["MsgSignature"])
         return requests.post(self.url, params=params, data=body.encode("utf-8"), timeout=10)
 
@@ -86,11 +91,18 @@ class WeChatUser:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             events = self.tracker()["events"]
-            users = [i for i, e in enumerate(events)
-                     if e["event"] == "user" and e.get("message_id") == turn_id]
-            if users and events[-1]["event"] == "action" and \
-                    events[-1]["name"] == "action_listen" and len(events) - 1 > users[-1]:
-                return sum(1 for e in events[users[-1]:] if e["event"] == "bot" and e.get("text"))
+            users = [
+                i
+                for i, e in enumerate(events)
+                if e["event"] == "user" and e.get("message_id") == turn_id
+            ]
+            if (
+                users
+                and events[-1]["event"] == "action"
+                and events[-1]["name"] == "action_listen"
+                and len(events) - 1 > users[-1]
+            ):
+                return sum(1 for e in events[users[-1] :] if e["event"] == "bot" and e.get("text"))
             time.sleep(0.3)
         raise AssertionError(f"turn {turn_id} did not finish: {self.tracker()['events'][-5:]}")
 

@@ -31,20 +31,29 @@ def handoff_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(model_path: Path, handoff_db_url: str, fake_wechat: FakeWeChat,
-          tmp_path_factory) -> Stack:
+def stack(
+    model_path: Path, handoff_db_url: str, fake_wechat: FakeWeChat, tmp_path_factory
+) -> Stack:
     """Action server, Rasa server (WeChat channel on the fake) and the agent console."""
     logs = tmp_path_factory.mktemp("wechat-handoff-logs")
-    started = start_stack(model_path, free_port(), free_port(), log_dir=logs,
-                          console_port=free_port(), extra_env={
-        "CLAIMS_DB_URL": handoff_db_url,
-        "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-handoff-photos")),
-        "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
-        "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
-        "WECHAT_API_BASE_URL": fake_wechat.base_url,
-        "REDIS_URL": "",
-        "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
-    })
+    started = start_stack(
+        model_path,
+        free_port(),
+        free_port(),
+        log_dir=logs,
+        console_port=free_port(),
+        extra_env={
+            "CLAIMS_DB_URL": handoff_db_url,
+            "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-handoff-photos")),
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_AES_KEY": AES_KEY,
+            "WECHAT_API_BASE_URL": fake_wechat.base_url,
+            "REDIS_URL": "",
+            "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
+        },
+    )
     yield started
     started.stop()
 
@@ -93,12 +102,14 @@ def quiet(user: WeChatUser, seconds: float) -> list[str]:
 
 
 def in_tracker(user: WeChatUser, text: str) -> bool:
-    return any(e.get("event") == "user" and e.get("text") == text
-               for e in user.tracker()["events"])
+    return any(e.get("event") == "user" and e.get("text") == text for e in user.tracker()["events"])
 
 
 def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
-    stack, fake_wechat, agent01, db,
+    stack,
+    fake_wechat,
+    agent01,
+    db,
 ):
     user = WeChatUser(stack, fake_wechat)
     assert agent01.post("/api/heartbeat").status_code == 200  # an agent is online
@@ -107,8 +118,9 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     assert texts[0] == response_text("utter_how_to_reach_human"), texts
     assert texts[1].startswith(prefix("utter_handoff_queued")) and "第 1 位" in texts[1], texts
     db.expire_all()
-    ticket = db.execute(select(HandoffTicket).where(HandoffTicket.sender_id == user.openid)
-                        ).scalar_one()
+    ticket = db.execute(
+        select(HandoffTicket).where(HandoffTicket.sender_id == user.openid)
+    ).scalar_one()
     assert (ticket.status, ticket.reason) == ("waiting", "customer_request")
     assert user.tracker()["paused"] is True
 
@@ -137,8 +149,7 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     # The agent's reply goes out through WeChat's customer-service API.
     reply = "您好，我是客服小王，请问车还能开吗？"
     before = len(fake_wechat.sent)
-    assert agent01.post(f"/api/tickets/{ticket.id}/reply",
-                        json={"text": reply}).status_code == 200
+    assert agent01.post(f"/api/tickets/{ticket.id}/reply", json={"text": reply}).status_code == 200
     assert wait_until(lambda: reply in fake_wechat.texts_to(user.openid))
     with fake_wechat.lock:
         calls = [c for c in fake_wechat.sent[before:] if c["touser"] == user.openid]
@@ -150,9 +161,15 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     answer_words = "能开，就是后面撞坏了"
     answer = user.post(user.xml("text", Content=answer_words))
     assert answer.status_code == 200
-    assert wait_until(lambda: ("customer", answer_words) in [
-        (x["who"], x["text"])
-        for x in agent01.get(f"/api/tickets/{ticket.id}").json()["transcript"]])
+    assert wait_until(
+        lambda: (
+            ("customer", answer_words)
+            in [
+                (x["who"], x["text"])
+                for x in agent01.get(f"/api/tickets/{ticket.id}").json()["transcript"]
+            ]
+        )
+    )
     assert quiet(user, 2) == []
 
     # Hand back: the bot resumes on WeChat and asks for a score, options numbered.
@@ -160,8 +177,10 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     assert agent01.post(f"/api/tickets/{ticket.id}/handback").status_code == 200
     texts = fake_wechat.wait_for_texts(user.openid, before + 2, timeout=90)[before:]
     score_question = _responses()["utter_ask_rating_score"][0]
-    assert texts == [response_text("utter_handoff_returned"),
-                     numbered_options(score_question["text"], score_question["buttons"])], texts
+    assert texts == [
+        response_text("utter_handoff_returned"),
+        numbered_options(score_question["text"], score_question["buttons"]),
+    ], texts
     # Options that are scores are numbered by their score, so typing the score is right.
     assert "\n5. 5分\n" in texts[1] and "\n1. 1分\n" in texts[1], texts[1]
 
@@ -169,8 +188,9 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     assert user.say("5") == [response_text("utter_ask_rating_comment")]
     assert user.say("客服很耐心也很专业") == [response_text("utter_rating_stored", score=5)]
     db.expire_all()
-    rating = db.execute(select(SatisfactionRating).where(
-        SatisfactionRating.handoff_ticket_id == ticket.id)).scalar_one()
+    rating = db.execute(
+        select(SatisfactionRating).where(SatisfactionRating.handoff_ticket_id == ticket.id)
+    ).scalar_one()
     assert (rating.score, rating.comment) == (5, "客服很耐心也很专业")
     closed = db.get(HandoffTicket, ticket.id)
     assert (closed.status, closed.close_reason) == ("closed", "handed_back")

@@ -64,8 +64,9 @@ def test_a_token_wechat_has_expired_is_replaced_once_and_the_message_still_goes(
 
 def test_concurrent_senders_share_one_token_fetch(fake):
     client = client_for(fake)
-    senders = [threading.Thread(target=client.message.send_text, args=(OPENID, str(n)))
-               for n in range(8)]
+    senders = [
+        threading.Thread(target=client.message.send_text, args=(OPENID, str(n))) for n in range(8)
+    ]
     for sender in senders:
         sender.start()
     for sender in senders:
@@ -113,11 +114,14 @@ def test_redis_is_used_for_the_token_only_when_configured():
 
 def test_buttons_become_numbered_options_in_one_message(fake):
     output = WeChatOutput(client_for(fake))
-    buttons = [{"title": "只有我一辆车", "payload": "只有我一辆车"},
-               {"title": "和另一辆车", "payload": "和另一辆车撞了"}]
+    buttons = [
+        {"title": "只有我一辆车", "payload": "只有我一辆车"},
+        {"title": "和另一辆车", "payload": "和另一辆车撞了"},
+    ]
     asyncio.run(output.send_response(OPENID, {"text": "几辆车？", "buttons": buttons}))
     assert fake.texts_to(OPENID) == [
-        "几辆车？\n1. 只有我一辆车\n2. 和另一辆车\n" + response_text("utter_wechat_choose_by_number")
+        "几辆车？\n1. 只有我一辆车\n2. 和另一辆车\n"
+        + response_text("utter_wechat_choose_by_number")
     ]
 
 

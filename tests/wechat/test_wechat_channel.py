@@ -21,8 +21,9 @@ pytestmark = pytest.mark.servers
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-RESPONSES = {name: [v["text"] for v in variations]
-             for name, variations in DOMAIN["responses"].items()}
+RESPONSES = {
+    name: [v["text"] for v in variations] for name, variations in DOMAIN["responses"].items()
+}
 COVERAGE_QUESTION = "交强险赔多少"
 
 
@@ -37,9 +38,11 @@ def prefix(name: str) -> str:
 @pytest.fixture(scope="module")
 def coverage_answer(wechat_stack) -> list[str]:
     """What the bot answers the coverage question over REST: WeChat must get the same."""
-    answer = requests.post(f"{wechat_stack.rasa_url}/webhooks/rest/webhook",
-                           json={"sender": "rest-reference", "message": COVERAGE_QUESTION},
-                           timeout=60).json()
+    answer = requests.post(
+        f"{wechat_stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": "rest-reference", "message": COVERAGE_QUESTION},
+        timeout=60,
+    ).json()
     texts = [message["text"] for message in answer]
     assert len(texts) == 1 and "交强险" in texts[0] and "18万" in texts[0], texts
     return texts
@@ -75,16 +78,21 @@ def test_a_forged_message_is_refused_with_403_logged_and_never_processed(
     wechat_user, wechat_stack, fake_wechat
 ):
     warned = forged_warnings(wechat_stack)
-    refused = wechat_user.post(wechat_user.xml("text", Content=COVERAGE_QUESTION),
-                               token="guessed-token")
+    refused = wechat_user.post(
+        wechat_user.xml("text", Content=COVERAGE_QUESTION), token="guessed-token"
+    )
     assert refused.status_code == 403
     unsigned = requests.post(wechat_user.url, data=b"<xml></xml>", timeout=10)
     assert unsigned.status_code == 403
     # Safe mode: a right URL signature, but the encrypted part is not signed with our token.
-    params = {**signature_params("1700000000", "abc"), "encrypt_type": "aes",
-              "msg_signature": "0" * 40}
-    tampered = requests.post(wechat_user.url, params=params,
-                             data=b"<xml><Encrypt>AAAA</Encrypt></xml>", timeout=10)
+    params = {
+        **signature_params("1700000000", "abc"),
+        "encrypt_type": "aes",
+        "msg_signature": "0" * 40,
+    }
+    tampered = requests.post(
+        wechat_user.url, params=params, data=b"<xml><Encrypt>AAAA</Encrypt></xml>", timeout=10
+    )
     assert tampered.status_code == 403
     time.sleep(2)
     assert fake_wechat.texts_to(wechat_user.openid) == []
@@ -100,9 +108,7 @@ def test_a_coverage_question_is_answered_through_the_customer_service_api(
     assert wechat_user.say(COVERAGE_QUESTION) == coverage_answer
 
 
-def test_encrypted_safe_mode_messages_are_answered_the_same(
-    encrypted_wechat_user, coverage_answer
-):
+def test_encrypted_safe_mode_messages_are_answered_the_same(encrypted_wechat_user, coverage_answer):
     assert encrypted_wechat_user.say(COVERAGE_QUESTION) == coverage_answer
 
 
@@ -111,8 +117,9 @@ def test_wechat_retries_of_one_message_are_processed_once(
 ):
     message = wechat_user.xml("text", Content=COVERAGE_QUESTION)
     answers: list[requests.Response] = []
-    posts = [threading.Thread(target=lambda: answers.append(wechat_user.post(message)))
-             for _ in range(4)]  # the first delivery and WeChat's three retries
+    posts = [
+        threading.Thread(target=lambda: answers.append(wechat_user.post(message))) for _ in range(4)
+    ]  # the first delivery and WeChat's three retries
     for post in posts:
         post.start()
     for post in posts:
@@ -121,19 +128,23 @@ def test_wechat_retries_of_one_message_are_processed_once(
     turn = f"msg:{message['MsgId']}"
     assert wechat_user.bot_replies_in_turn(turn) == 1
     time.sleep(2)
-    users = [e for e in wechat_user.tracker()["events"]
-             if e["event"] == "user" and e.get("message_id") == turn]
+    users = [
+        e
+        for e in wechat_user.tracker()["events"]
+        if e["event"] == "user" and e.get("message_id") == turn
+    ]
     assert len(users) == 1
     assert fake_wechat.texts_to(wechat_user.openid) == coverage_answer
-    remembered = claims.execute(
-        select(WechatInboundMessage).where(WechatInboundMessage.message_key == turn)
-    ).scalars().all()
+    remembered = (
+        claims.execute(select(WechatInboundMessage).where(WechatInboundMessage.message_key == turn))
+        .scalars()
+        .all()
+    )
     assert len(remembered) == 1
 
 
 def test_a_voice_message_is_understood_from_wechats_recognition(wechat_user, coverage_answer):
-    voice = wechat_user.xml("voice", MediaId="voice-1", Format="amr",
-                            Recognition=COVERAGE_QUESTION)
+    voice = wechat_user.xml("voice", MediaId="voice-1", Format="amr", Recognition=COVERAGE_QUESTION)
     assert wechat_user.send(voice) == coverage_answer
 
 
@@ -159,8 +170,12 @@ def test_unsupported_messages_get_a_polite_please_send_text_or_a_photo(wechat_us
 
 # --- an accident report from WeChat: location, numbered options, photo ------------
 
-LOCATION = {"Location_X": "31.230416", "Location_Y": "121.473701", "Scale": "15",
-            "Label": "上海市黄浦区人民大道200号人民广场"}
+LOCATION = {
+    "Location_X": "31.230416",
+    "Location_Y": "121.473701",
+    "Scale": "15",
+    "Label": "上海市黄浦区人民大道200号人民广场",
+}
 ANSWERS = {
     "utter_ask_identity_key": "沪A12345",
     "utter_ask_phone_tail": "0001",
@@ -202,9 +217,9 @@ def test_a_report_from_wechat_takes_the_shared_location_numbered_choices_and_a_p
     assert LOCATION["Label"] in summary and "31.230416" in summary
     outcome = wechat_user.say("确认")
     assert outcome[0].startswith(prefix("utter_report_filed"))
-    [report] = claims.execute(
-        select(Report).where(Report.sender_id == wechat_user.openid)
-    ).scalars().all()
+    [report] = (
+        claims.execute(select(Report).where(Report.sender_id == wechat_user.openid)).scalars().all()
+    )
     assert report.customer.name == "张伟"
     assert LOCATION["Label"] in report.location
     assert "31.230416" in report.location and "121.473701" in report.location
@@ -213,8 +228,9 @@ def test_a_report_from_wechat_takes_the_shared_location_numbered_choices_and_a_p
     # A photo from the chat: fetched by MediaId, stored on this report, counted in the chat.
     photo = wechat_user.xml("image", MediaId=FRONT_PHOTO, PicUrl="http://mmbiz.qpic.cn/x")
     progress = wechat_user.send(photo, turn_id=f"msg:{photo['MsgId']}:photo")
-    assert progress[0] == text("utter_photo_progress", received=1, expected=3,
-                               report_number=report.report_number)
+    assert progress[0] == text(
+        "utter_photo_progress", received=1, expected=3, report_number=report.report_number
+    )
     claims.expire_all()
     [stored] = claims.execute(select(Photo).where(Photo.report_id == report.id)).scalars().all()
     assert stored.content_type == "image/jpeg"
@@ -242,11 +258,15 @@ def test_a_wechat_user_verifies_once_and_is_remembered_in_the_next_conversation(
     verified = wechat_user.say("0002")
     assert verified[0] == text("utter_identity_verified", customer_name="李娜")
     assert verified[-1] == text("utter_ask_accident_time")
-    [binding] = claims.execute(
-        select(WechatBinding).where(WechatBinding.openid == wechat_user.openid)
-    ).scalars().all()
-    assert binding.customer_id == claims.execute(
-        select(Customer.id).where(Customer.name == "李娜")).scalar_one()
+    [binding] = (
+        claims.execute(select(WechatBinding).where(WechatBinding.openid == wechat_user.openid))
+        .scalars()
+        .all()
+    )
+    assert (
+        binding.customer_id
+        == claims.execute(select(Customer.id).where(Customer.name == "李娜")).scalar_one()
+    )
 
     restart(wechat_user)
     again = wechat_user.say("我要报案")
@@ -269,8 +289,9 @@ def test_an_out_of_band_message_reaches_the_wechat_user_through_the_latest_chann
     wechat_user.say("你好")
     before = len(fake_wechat.texts_to(wechat_user.openid))
     url = f"{wechat_stack.rasa_url}/conversations/{wechat_user.openid}/execute"
-    answer = requests.post(url, params={"output_channel": "latest"},
-                           json={"name": "utter_how_can_i_help"}, timeout=60)
+    answer = requests.post(
+        url, params={"output_channel": "latest"}, json={"name": "utter_how_can_i_help"}, timeout=60
+    )
     assert answer.status_code == 200, answer.text
     texts = fake_wechat.wait_for_texts(wechat_user.openid, before + 1)
     assert texts[before:] == [text("utter_how_can_i_help")]

@@ -25,27 +25,46 @@ BUTTONS = [{"title": "能开", "payload": "车还能开"}, {"title": "不能开"
 
 
 def wechat(msg_type: str, **fields: str):
-    message = {"ToUserName": "gh_1", "FromUserName": OPENID, "CreateTime": "1763781000",
-               "MsgType": msg_type, **fields}
+    message = {
+        "ToUserName": "gh_1",
+        "FromUserName": OPENID,
+        "CreateTime": "1763781000",
+        "MsgType": msg_type,
+        **fields,
+    }
     return parse_message(xmltodict.unparse({"xml": message}))
 
 
-@pytest.mark.parametrize(("message", "meaning"), [
-    (wechat("text", Content="交强险赔多少", MsgId="1"), ToBot("交强险赔多少")),
-    (wechat("voice", MediaId="m", Format="amr", Recognition="我要报案", MsgId="2"),
-     ToBot("我要报案")),
-    (wechat("voice", MediaId="m", Format="amr", MsgId="3"),
-     ChannelReply("utter_wechat_voice_not_recognised")),
-    (wechat("image", MediaId="photo-1", PicUrl="http://x", MsgId="4"), PhotoToStore("photo-1")),
-    (wechat("event", Event="subscribe"), ChannelReply("utter_wechat_welcome")),
-    (wechat("event", Event="subscribe", EventKey="qrscene_123"),
-     ChannelReply("utter_wechat_welcome")),
-    (wechat("event", Event="unsubscribe"), None),
-    (wechat("event", Event="VIEW", EventKey="https://x"), ChannelReply("utter_wechat_unsupported")),
-    (wechat("video", MediaId="v", ThumbMediaId="t", MsgId="5"),
-     ChannelReply("utter_wechat_unsupported")),
-    (wechat("file", Title="a.pdf", MsgId="6"), ChannelReply("utter_wechat_unsupported")),
-])
+@pytest.mark.parametrize(
+    ("message", "meaning"),
+    [
+        (wechat("text", Content="交强险赔多少", MsgId="1"), ToBot("交强险赔多少")),
+        (
+            wechat("voice", MediaId="m", Format="amr", Recognition="我要报案", MsgId="2"),
+            ToBot("我要报案"),
+        ),
+        (
+            wechat("voice", MediaId="m", Format="amr", MsgId="3"),
+            ChannelReply("utter_wechat_voice_not_recognised"),
+        ),
+        (wechat("image", MediaId="photo-1", PicUrl="http://x", MsgId="4"), PhotoToStore("photo-1")),
+        (wechat("event", Event="subscribe"), ChannelReply("utter_wechat_welcome")),
+        (
+            wechat("event", Event="subscribe", EventKey="qrscene_123"),
+            ChannelReply("utter_wechat_welcome"),
+        ),
+        (wechat("event", Event="unsubscribe"), None),
+        (
+            wechat("event", Event="VIEW", EventKey="https://x"),
+            ChannelReply("utter_wechat_unsupported"),
+        ),
+        (
+            wechat("video", MediaId="v", ThumbMediaId="t", MsgId="5"),
+            ChannelReply("utter_wechat_unsupported"),
+        ),
+        (wechat("file", Title="a.pdf", MsgId="6"), ChannelReply("utter_wechat_unsupported")),
+    ],
+)
 def test_each_kind_of_message_is_handled_as_promised(message, meaning):
     assert inbound(message) == meaning
 
@@ -56,11 +75,21 @@ def test_messages_are_recognised_by_msgid_and_events_by_sender_and_time():
 
 
 def test_a_shared_location_names_the_place_with_its_label_and_coordinates():
-    shared = wechat("location", Location_X="31.230416", Location_Y="121.473701", Scale="15",
-                    Label="上海市黄浦区人民大道“人民广场”", MsgId="7")
+    shared = wechat(
+        "location",
+        Location_X="31.230416",
+        Location_Y="121.473701",
+        Scale="15",
+        Label="上海市黄浦区人民大道“人民广场”",
+        MsgId="7",
+    )
     meaning = inbound(shared)
-    place = response_text("utter_wechat_location_text", label="上海市黄浦区人民大道“人民广场”",
-                          latitude="31.230416", longitude="121.473701")
+    place = response_text(
+        "utter_wechat_location_text",
+        label="上海市黄浦区人民大道“人民广场”",
+        latitude="31.230416",
+        longitude="121.473701",
+    )
     # Rasa reads the message as intent inform with the place as its location entity,
     # also after our NLU normalised the text (full-width → half-width).
     for text in (meaning.text, normalize(meaning.text)):
@@ -77,10 +106,18 @@ def test_a_location_without_a_label_still_has_its_coordinates():
     assert "30.1" in entity["value"] and "120.2" in entity["value"]
 
 
-@pytest.mark.parametrize(("typed", "payload"), [
-    ("1", "车还能开"), (" 2 ", "车开不了"), ("2.", "车开不了"), ("3", None), ("0", None),
-    ("12345", None), ("能开", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "payload"),
+    [
+        ("1", "车还能开"),
+        (" 2 ", "车开不了"),
+        ("2.", "车开不了"),
+        ("3", None),
+        ("0", None),
+        ("12345", None),
+        ("能开", None),
+    ],
+)
 def test_a_typed_number_picks_the_offered_option(typed, payload):
     assert chosen_payload(typed, BUTTONS) == payload
 
