@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.actions.messages import customer_message
 from bot.db import repository
@@ -62,6 +63,22 @@ def _verified_customer_id(tracker: Tracker) -> int | None:
     return int(value) if tracker.get_slot("identity_verified") and value is not None else None
 
 
+def _open_ticket(
+    session: Session, tracker: Tracker, reason: str, callback: bool = False
+) -> HandoffTicket:
+    """A handoff ticket for this conversation, linked to its customer and report."""
+    report = report_for_conversation(session, tracker.sender_id)
+    return repository.open_handoff_ticket(
+        session,
+        sender_id=tracker.sender_id,
+        reason=reason,
+        priority=priority_for(reason),
+        customer_id=_verified_customer_id(tracker),
+        report_id=report.id if report else None,
+        callback=callback,
+    )
+
+
 def _leave_form(tracker: Tracker) -> list[EventType]:
     """An agent (or the call-back) takes over: the form in progress stops asking."""
     if tracker.active_loop_name is None:
@@ -86,15 +103,7 @@ def start_handoff(
             if ticket is None and (not open_now or online == 0):
                 return _offer_callback(dispatcher, tracker, reason, open_now, offer_callback)
             if ticket is None:
-                report = report_for_conversation(session, tracker.sender_id)
-                ticket = repository.open_handoff_ticket(
-                    session,
-                    sender_id=tracker.sender_id,
-                    reason=reason,
-                    priority=priority_for(reason),
-                    customer_id=_verified_customer_id(tracker),
-                    report_id=report.id if report else None,
-                )
+                ticket = _open_ticket(session, tracker, reason)
             queue = [
                 QueuedTicket(t.id, t.priority, t.created_at)
                 for t in repository.waiting_tickets(session)
@@ -248,16 +257,7 @@ class ActionRegisterCallback(Action):
         phone, preferred = tracker.get_slot("callback_phone"), tracker.get_slot("callback_time")
         reason = tracker.get_slot("handoff_reason") or "customer_request"
         with claims_session() as session:
-            report = report_for_conversation(session, tracker.sender_id)
-            ticket = repository.open_handoff_ticket(
-                session,
-                sender_id=tracker.sender_id,
-                reason=reason,
-                priority=priority_for(reason),
-                customer_id=_verified_customer_id(tracker),
-                report_id=report.id if report else None,
-                callback=True,
-            )
+            ticket = _open_ticket(session, tracker, reason, callback=True)
             repository.record_callback(session, ticket, phone, preferred)
         dispatcher.utter_message(
             response="utter_callback_registered", phone=phone, preferred_time=preferred

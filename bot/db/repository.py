@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -383,21 +383,19 @@ def add_photo(
     checklist_item: str | None = None,
 ) -> Photo:
     """Attach a stored photo to a report; raises PhotoLimitReached past the per-report limit."""
-    # Touching the report first takes its row lock (the database lock on SQLite),
-    # so two uploads at once cannot both see 19 photos and make it 21.
-    session.execute(update(Report).where(Report.id == report.id).values(updated_at=utcnow()))
-    if photo_count(session, report) >= MAX_PHOTOS_PER_REPORT:
-        raise PhotoLimitReached(report.report_number)
-    photo = Photo(
+    return _attach_photo(
+        session,
+        # Touching the report first takes its row lock (the database lock on SQLite),
+        # so two uploads at once cannot both see 19 photos and make it 21.
+        lock=update(Report).where(Report.id == report.id).values(updated_at=utcnow()),
+        owner=Photo.report_id == report.id,
+        owner_name=report.report_number,
         report_id=report.id,
         stored_name=stored_name,
         content_type=content_type,
         size_bytes=size_bytes,
         checklist_item=checklist_item,
     )
-    session.add(photo)
-    session.flush()
-    return photo
 
 
 def add_ticket_photo(
@@ -409,20 +407,28 @@ def add_ticket_photo(
     size_bytes: int,
 ) -> Photo:
     """A photo sent to the agent of a conversation that has no report; same limit as a report."""
-    # The same row lock as for a report, on the ticket (its status does not change).
-    session.execute(
-        update(HandoffTicket)
+    return _attach_photo(
+        session,
+        # The same row lock as for a report, on the ticket (its status does not change).
+        lock=update(HandoffTicket)
         .where(HandoffTicket.id == ticket.id)
-        .values(status=HandoffTicket.status)
-    )
-    if ticket_photo_count(session, ticket) >= MAX_PHOTOS_PER_REPORT:
-        raise PhotoLimitReached(f"ticket {ticket.id}")
-    photo = Photo(
+        .values(status=HandoffTicket.status),
+        owner=Photo.ticket_id == ticket.id,
+        owner_name=f"ticket {ticket.id}",
         ticket_id=ticket.id,
         stored_name=stored_name,
         content_type=content_type,
         size_bytes=size_bytes,
     )
+
+
+def _attach_photo(session: Session, *, lock, owner, owner_name: str, **fields: Any) -> Photo:
+    """Lock the owner's row, check the limit, store the photo row."""
+    session.execute(lock)
+    stored = session.execute(select(func.count(Photo.id)).where(owner)).scalar_one()
+    if stored >= MAX_PHOTOS_PER_REPORT:
+        raise PhotoLimitReached(owner_name)
+    photo = Photo(**fields)
     session.add(photo)
     session.flush()
     return photo
@@ -430,11 +436,6 @@ def add_ticket_photo(
 
 def photo_count(session: Session, report: Report) -> int:
     query = select(func.count(Photo.id)).where(Photo.report_id == report.id)
-    return session.execute(query).scalar_one()
-
-
-def ticket_photo_count(session: Session, ticket: HandoffTicket) -> int:
-    query = select(func.count(Photo.id)).where(Photo.ticket_id == ticket.id)
     return session.execute(query).scalar_one()
 
 
