@@ -9,6 +9,9 @@
    intent macro-F1, FAQ response-selection accuracy, entity micro-F1, beside
    the TF-IDF + logistic-regression baseline of scripts/baseline.py trained on
    the same split.
+5. The same model on evaluation/fresh_questions.yml: questions written apart
+   from the training data by someone who did not read it, never trained or
+   tuned on — how the bot does on words it has not seen (results/fresh/).
 """
 
 import argparse
@@ -19,13 +22,14 @@ import sys
 import time
 from pathlib import Path
 
-from baseline import baseline_figures
+from baseline import baseline_accuracy, baseline_figures
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
 from rasa.shared.nlu.training_data.loading import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 SPLIT = RESULTS / "split"
+FRESH = ROOT / "evaluation" / "fresh_questions.yml"
 SEED = 42
 TARGETS = {"intent_macro_f1": 0.95, "faq_accuracy": 0.92, "entity_f1": 0.95}
 
@@ -47,8 +51,8 @@ def rasa(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, check=True)
 
 
-def read_report(name: str) -> dict:
-    return json.loads((RESULTS / "nlu" / name).read_text(encoding="utf-8"))
+def read_report(name: str, folder: str = "nlu") -> dict:
+    return json.loads((RESULTS / folder / name).read_text(encoding="utf-8"))
 
 
 def entity_f1() -> float:
@@ -57,9 +61,9 @@ def entity_f1() -> float:
     return report["micro avg"]["f1-score"]
 
 
-def faq_accuracy() -> float:
+def faq_accuracy(folder: str = "nlu") -> float:
     """Share of held-out FAQ questions answered with the right FAQ answer."""
-    report = read_report("response_selection_report.json")
+    report = read_report("response_selection_report.json", folder)
     keys = {k: v for k, v in report.items() if k.startswith("faq/")}
     support = sum(v["support"] for v in keys.values())
     return sum(v["recall"] * v["support"] for v in keys.values()) / support
@@ -76,7 +80,25 @@ def summarise(train_seconds: float) -> dict:
     return figures
 
 
-def write_report(figures: dict, baseline: dict) -> None:
+def fresh_figures(model: Path, train_file: Path) -> list[str]:
+    """Intent and FAQ-answer accuracy on the fresh questions, bot and baseline."""
+    rasa("test", "nlu", "--model", str(model), "--nlu", str(FRESH), "--out", str(RESULTS / "fresh"))
+    intents = read_report("intent_report.json", "fresh")
+    bot = {"intent_accuracy": intents["accuracy"], "faq_accuracy": faq_accuracy("fresh")}
+    baseline = baseline_accuracy(train_file, FRESH)
+    count = intents["macro avg"]["support"]
+    lines = [
+        "",
+        f"## Fresh questions ({count}, written apart from the training data; not a target)",
+        "",
+        "| figure | bot | baseline (TF-IDF + LR) |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {key} | {bot[key]:.4f} | {baseline[key]:.4f} |" for key in bot]
+    return lines
+
+
+def write_report(figures: dict, baseline: dict, extra: list[str]) -> None:
     lines = [
         f"# NLU evaluation (held-out 20 %, seed {SEED})",
         "",
@@ -94,6 +116,7 @@ def write_report(figures: dict, baseline: dict) -> None:
         f"NLU training on the 80 % split: {figures['nlu_training_seconds']} s.",
         "",
         "Rasa's detailed reports and confusion matrices: `results/nlu/`.",
+        *extra,
     ]
     (RESULTS / "evaluation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (RESULTS / "evaluation.json").write_text(
@@ -143,7 +166,9 @@ def main() -> None:
         "--out",
         str(RESULTS / "nlu"),
     )
-    write_report(summarise(train_seconds), baseline_figures(train_file, test_file))
+    model = model_dir / "evaluation.tar.gz"
+    extra = fresh_figures(model, train_file) if FRESH.exists() else []
+    write_report(summarise(train_seconds), baseline_figures(train_file, test_file), extra)
 
 
 if __name__ == "__main__":
