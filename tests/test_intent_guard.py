@@ -157,6 +157,7 @@ def test_a_question_naming_something_we_do_not_cover_is_off_topic(text, classifi
         "修车期间的打车费能补偿吗",
         "驾驶证过期了还能报案吗",
         "下雨天路滑追尾了算谁的责任",
+        "周末开网约车拉活需要报备吗",  # ride-hailing is an exclusion question
     ],
 )
 def test_a_car_insurance_question_naming_those_words_stays_in_scope(text):

@@ -34,11 +34,22 @@ def test_one_message_can_fill_many_facts():
     assert facts["description"].startswith("半小时前在延安路追尾")
 
 
-def test_nobody_hurt_is_not_read_as_an_injury():
-    assert facts_from_message(message("没有人受伤"), "anyone_injured")["anyone_injured"] is False
+@pytest.mark.parametrize("text", ["没有人受伤", "人都没事，就是车撞成这样真心疼", "我不疼，没事"])
+def test_nobody_hurt_is_not_read_as_an_injury(text):
+    assert facts_from_message(message(text), "anyone_injured")["anyone_injured"] is False
 
 
-@pytest.mark.parametrize("text", ["有人受伤了", "对方流血了", "我腿撞伤了", "叫了救护车"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人受伤了",
+        "对方流血了",
+        "我腿撞伤了",
+        "叫了救护车",
+        "刚刚被追尾，脖子好痛",
+        "对方司机说头晕",
+    ],
+)
 def test_injury_phrasings_are_injuries(text):
     assert facts_from_message(message(text), None)["anyone_injured"] is True
 
