@@ -237,3 +237,11 @@ def test_an_unplaced_message_with_a_value_keeps_a_report_guess(best_guess, expec
 
 def test_a_place_named_inside_a_message_does_not_decide_it():
     assert guarded_intent("人民广场那边我再确认一下", "nlu_fallback", {"location"}) is None
+
+
+@pytest.mark.parametrize("digits", ["8888", "888", "6666"])
+def test_repeated_digits_are_a_phone_tail_not_a_reply_said_twice(digits):
+    assert short_reply_intent(digits) is None  # not 88 (bye) said twice
+    assert guarded_intent(digits, "goodbye", {"phone_tail"}, alone="phone_tail") == (
+        "provide_identity"
+    )

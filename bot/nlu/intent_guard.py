@@ -80,7 +80,12 @@ def short_replies() -> dict[str, str]:
 
 
 def _said_once(bare: str) -> list[str]:
-    """The text, and what it repeats if it is one unit said again ("nonono" → "no")."""
+    """The text, and what it repeats if it is one unit said again ("nonono" → "no").
+
+    Digits are never a repeated reply: "8888" is a phone tail, not 88 (bye) twice.
+    """
+    if bare.isdigit():
+        return [bare]
     units = [
         bare[:size]
         for size in range(1, len(bare) // 2 + 1)
