@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.launcher import ROOT, Stack, start_stack
+from bot.launcher import ROOT, Stack, free_port, start_stack
 from bot.texts import response_text
 
 DEPLOY = ROOT / "deploy"
@@ -52,6 +52,19 @@ class ClusterPorts:
     tracker_db: int = 55433
     claims_db: int = 55434
     redis: int = 56379
+
+    @classmethod
+    def unused(cls) -> ClusterPorts:
+        """Ports nothing listens on now: a cluster beside another one (tests, bench)."""
+        return cls(
+            http=free_port(),
+            actions=free_port(),
+            rasa=(free_port(), free_port()),
+            action_servers=(free_port(), free_port()),
+            tracker_db=free_port(),
+            claims_db=free_port(),
+            redis=free_port(),
+        )
 
 
 class Cluster:

@@ -36,7 +36,6 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,6 @@ import time
 import traceback
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from train_if_needed import inputs_hash, train  # noqa: E402
 
+from bot.launcher import free_port  # noqa: E402
 from bot.loadtest.client import report_concurrently  # noqa: E402
 from bot.loadtest.customers import accident, seed_customers  # noqa: E402
 from bot.loadtest.latency import dialogue_work, faq_phase, report_phase  # noqa: E402
@@ -209,12 +208,6 @@ def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespa
     return {"url": url, "phases": phases}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def process_memory(pid: int) -> dict:
     """VmRSS and its peak VmHWM in MiB of a process together with its children
     (PostgreSQL and nginx fork workers)."""
@@ -289,16 +282,7 @@ def started_cluster(model: Path):
 
     base = WORK / "cluster"  # under the repository: the postgres user must reach it
     shutil.rmtree(base, ignore_errors=True)
-    ports = replace(
-        ClusterPorts(),
-        http=free_port(),
-        actions=free_port(),
-        rasa=(free_port(), free_port()),
-        action_servers=(free_port(), free_port()),
-        tracker_db=free_port(),
-        claims_db=free_port(),
-        redis=free_port(),
-    )
+    ports = ClusterPorts.unused()
     # Throw-away agents: passwords set here so that the seed prints none.
     agents = {name: secrets.token_urlsafe(12) for name in ("AGENT01_PASSWORD", "AGENT02_PASSWORD")}
     cluster = Cluster(base, ports, extra_env=agents)

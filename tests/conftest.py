@@ -1,7 +1,6 @@
 """Fixtures shared by the whole suite: the trained model and the running servers."""
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -12,16 +11,10 @@ import pytest
 import requests
 
 from bot.db.session import make_engine, make_session_factory
-from bot.launcher import Stack, start_stack
+from bot.launcher import Stack, free_port, start_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT_PASSWORDS = {"AGENT01_PASSWORD": "test-agent01-pw", "AGENT02_PASSWORD": "test-agent02-pw"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

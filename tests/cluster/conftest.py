@@ -10,7 +10,6 @@ import itertools
 import os
 import shutil
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from bot.cluster import PAIRS, Cluster, ClusterPorts
 from bot.db.session import make_engine, make_session_factory
 from bot.loadtest.customers import accident, seed_customers
-from tests.conftest import AGENT_PASSWORDS, ROOT, free_port
+from tests.conftest import AGENT_PASSWORDS, ROOT
 
 SYNTHETIC_CUSTOMERS = 200
 
@@ -35,16 +34,7 @@ def pytest_configure(config):
 def cluster(model_path: Path):
     # Under the repository: the postgres user must reach PostgreSQL's directory.
     base = ROOT / "var" / f"cluster-test-{uuid.uuid4().hex[:8]}"
-    ports = replace(
-        ClusterPorts(),
-        http=free_port(),
-        actions=free_port(),
-        rasa=(free_port(), free_port()),
-        action_servers=(free_port(), free_port()),
-        tracker_db=free_port(),
-        claims_db=free_port(),
-        redis=free_port(),
-    )
+    ports = ClusterPorts.unused()
     started = Cluster(base, ports, extra_env={**AGENT_PASSWORDS, "LOG_LEVEL": "DEBUG"})
     try:
         started.start(model_path)

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import Stack, start_stack
+from bot.launcher import Stack, free_port, start_stack
 from tests.conftest import claims_session, seeded_claims_db
 
-from .support import AGENT_PASSWORDS, ConsoleAgent, SocketCustomer, free_port
+from .support import AGENT_PASSWORDS, ConsoleAgent, SocketCustomer
 
 ROOT = Path(__file__).resolve().parents[2]
 # An agent counts as online this long after a heartbeat: short, so a test can

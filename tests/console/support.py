@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import socket
 import time
 import uuid
 
@@ -11,12 +10,6 @@ import requests
 import socketio
 
 AGENT_PASSWORDS = {"AGENT01_PASSWORD": "test-agent01-pw", "AGENT02_PASSWORD": "test-agent02-pw"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ConsoleAgent:

@@ -11,7 +11,7 @@ from bot.launcher import Stack, start_stack
 from tests.conftest import free_port, seeded_claims_db
 
 from .fake_wechat import JPEG, FakeWeChat
-from .support import AES_KEY, APP_ID, APP_SECRET, FRONT_PHOTO, TOKEN, WeChatUser
+from .support import APP_ID, APP_SECRET, FRONT_PHOTO, WeChatUser, wechat_env
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +39,7 @@ def wechat_stack(
         log_dir=logs,
         extra_env={
             "CLAIMS_DB_URL": wechat_db_url,
-            "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-photos")),
-            "WECHAT_APP_ID": APP_ID,
-            "WECHAT_APP_SECRET": APP_SECRET,
-            "WECHAT_TOKEN": TOKEN,
-            "WECHAT_AES_KEY": AES_KEY,
-            "WECHAT_API_BASE_URL": fake_wechat.base_url,
-            "REDIS_URL": "",
+            **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-photos")),
         },
     )
     stack.log_file = logs / f"rasa-{stack.rasa_port}.log"

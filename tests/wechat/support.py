@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -24,6 +25,19 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeC
 ACCOUNT = "gh_0123456789ab"  # the 公众号's own id (ToUserName)
 FRONT_PHOTO = "media-front-photo"
 _message_ids = itertools.count(int(time.time()) * 1000)
+
+
+def wechat_env(api_base_url: str, photo_dir: Path) -> dict[str, str]:
+    """The environment of a Rasa server whose WeChat channel talks to the fake API."""
+    return {
+        "PHOTO_DIR": str(photo_dir),
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_APP_SECRET": APP_SECRET,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_API_BASE_URL": api_base_url,
+        "REDIS_URL": "",  # the access token cached in the process, not in a Redis
+    }
 
 
 def signature_params(timestamp: str, nonce: str, token: str = TOKEN) -> dict[str, str]:

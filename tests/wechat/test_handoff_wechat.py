@@ -20,7 +20,7 @@ from tests.conftest import AGENT_PASSWORDS, claims_session, free_port, seeded_cl
 from tests.console.support import ConsoleAgent
 
 from .fake_wechat import JPEG, FakeWeChat
-from .support import AES_KEY, APP_ID, APP_SECRET, FRONT_PHOTO, TOKEN, WeChatUser
+from .support import FRONT_PHOTO, WeChatUser, wechat_env
 
 pytestmark = pytest.mark.servers
 
@@ -44,13 +44,7 @@ def stack(
         console_port=free_port(),
         extra_env={
             "CLAIMS_DB_URL": handoff_db_url,
-            "PHOTO_DIR": str(tmp_path_factory.mktemp("wechat-handoff-photos")),
-            "WECHAT_APP_ID": APP_ID,
-            "WECHAT_APP_SECRET": APP_SECRET,
-            "WECHAT_TOKEN": TOKEN,
-            "WECHAT_AES_KEY": AES_KEY,
-            "WECHAT_API_BASE_URL": fake_wechat.base_url,
-            "REDIS_URL": "",
+            **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-handoff-photos")),
             "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
         },
     )
