@@ -98,21 +98,44 @@ def headline(result: dict) -> str:
     return "\n".join(lines)
 
 
-def latency_table(deployment: dict) -> str:
-    lines = [
-        "| message | customers at once | messages | p50 ms | p95 ms | p99 ms | max ms "
-        "| msg/s | failed | retried | load average after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for p in deployment["phases"]:
-        at_once = "1 (sequential)" if p["customers"] == 1 else str(p["customers"])
-        lines.append(
-            f"| {KINDS[p['kind']]} | {at_once} | {p['messages']} | {p.get('p50_ms')} | "
-            f"{p.get('p95_ms')} | {p.get('p99_ms')} | {p.get('max_ms')} | "
-            f"{p['throughput']} | {p['failed_messages']} | {p['retries']} | "
-            f"{p.get('load_average', '—')} |"
-        )
+def _table(header: list[str], rows: list[list]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def latency_table(deployment: dict) -> str:
+    header = [
+        "message",
+        "customers at once",
+        "messages",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "msg/s",
+        "failed",
+        "retried",
+        "load average after",
+    ]
+    rows = [
+        [
+            KINDS[p["kind"]],
+            "1 (sequential)" if p["customers"] == 1 else p["customers"],
+            p["messages"],
+            p.get("p50_ms"),
+            p.get("p95_ms"),
+            p.get("p99_ms"),
+            p.get("max_ms"),
+            p["throughput"],
+            p["failed_messages"],
+            p["retries"],
+            p.get("load_average", "—"),
+        ]
+        for p in deployment["phases"]
+    ]
+    return _table(header, rows)
 
 
 def dialogue_text(deployment: dict) -> str:
@@ -145,31 +168,23 @@ def dialogue_text(deployment: dict) -> str:
 
 
 def database_table(deployment: dict) -> str:
-    lines = [
-        "| step | customers at once | messages | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|",
+    header = ["step", "customers at once", "messages", "p50 ms", "p95 ms", "p99 ms"]
+    rows = [
+        [step, p["customers"], s["messages"], s["p50_ms"], s["p95_ms"], s["p99_ms"]]
+        for p in deployment["phases"]
+        for step, s in p.get("database_steps", {}).items()
     ]
-    for p in deployment["phases"]:
-        for step, s in p.get("database_steps", {}).items():
-            lines.append(
-                f"| {step} | {p['customers']} | {s['messages']} | {s['p50_ms']} | "
-                f"{s['p95_ms']} | {s['p99_ms']} |"
-            )
-    return "\n".join(lines)
+    return _table(header, rows)
 
 
 def memory_table(result: dict) -> str:
-    lines = [
-        "| deployment | server | processes | RSS MiB | peak RSS MiB |",
-        "|---|---|---|---|---|",
+    header = ["deployment", "server", "processes", "RSS MiB", "peak RSS MiB"]
+    rows = [
+        [DEPLOYMENTS[name], server, m["processes"], m["rss_mib"], m["peak_rss_mib"]]
+        for name, deployment in result["deployments"].items()
+        for server, m in deployment.get("memory", {}).items()
     ]
-    for name, deployment in result["deployments"].items():
-        for server, m in deployment.get("memory", {}).items():
-            lines.append(
-                f"| {DEPLOYMENTS[name]} | {server} | {m['processes']} | "
-                f"{m['rss_mib']} | {m['peak_rss_mib']} |"
-            )
-    return "\n".join(lines)
+    return _table(header, rows)
 
 
 def understanding_section(understanding: dict) -> str:
