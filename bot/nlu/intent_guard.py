@@ -49,6 +49,7 @@ INTENT_BY_ENTITY = (
     ("accident_time", "inform"),
     ("location", "inform"),
 )
+IMPLIED_BY_ENTITY = dict(INTENT_BY_ENTITY)
 # Only a message made of nothing but the value is placed by a place name.
 ONLY_WHEN_ALONE = {"location"}
 # Intents whose messages carry the same values: an uncertain "今早在南浦大桥
@@ -105,7 +106,15 @@ def _reply_intent(bare: str) -> str | None:
 
 def short_reply_intent(text: str) -> str | None:
     """The intent of a whole-message short reply (or of a few of them), or None."""
-    normal = normalize(text or "").lower()
+    return _short_reply(_normal(text))
+
+
+def _normal(text: str | None) -> str:
+    """What the guard's rules read: Simplified, half-width, lower case."""
+    return normalize(text or "").lower()
+
+
+def _short_reply(normal: str) -> str | None:
     whole = _reply_intent(PUNCTUATION.sub("", normal))
     if whole:
         return whole
@@ -150,7 +159,10 @@ def off_topic_rules() -> dict[str, tuple[re.Pattern, re.Pattern]]:
 
 def off_topic_named(text: str) -> str | None:
     """The off-topic subject a message names (e.g. "other_insurance"), or None."""
-    normal = normalize(text or "").lower()
+    return _off_topic(_normal(text))
+
+
+def _off_topic(normal: str) -> str | None:
     for topic, (signals, unless) in off_topic_rules().items():
         if signals.search(normal) and not unless.search(normal):
             return topic
@@ -170,14 +182,15 @@ def guarded_intent(
     whole message consists of (``value_alone``), ``best_guess`` the classifier's
     top intent when the fallback overruled it.
     """
-    short = short_reply_intent(text)
+    normal = _normal(text)
+    short = _short_reply(normal)
     if short:
         return None if short == intent else short
-    if intent in QUESTION_INTENTS and off_topic_named(text):
+    if intent in QUESTION_INTENTS and _off_topic(normal):
         return OFF_TOPIC
-    implied = dict(INTENT_BY_ENTITY)
-    if alone in implied:
-        return None if implied[alone] == intent else implied[alone]
+    if alone in IMPLIED_BY_ENTITY:
+        implied = IMPLIED_BY_ENTITY[alone]
+        return None if implied == intent else implied
     chinese = bool(CJK.search(text or ""))
     if chinese and intent != FALLBACK:
         return None
