@@ -80,44 +80,45 @@ def entity_micro_f1(train: list, test: list) -> float:
     return f1_score(test_labels, model.predict(test_rows), labels=kinds, average="micro")
 
 
-def baseline_figures(
-    train_file: Path = SPLIT / "train.yml", test_file: Path = SPLIT / "test.yml"
-) -> dict:
-    """The baseline's three figures on the given split."""
-    jieba.load_userdict(str(ROOT / "bot" / "data" / "jieba" / "userdict.txt"))
-    train, test = examples(train_file), examples(test_file)
-    texts = [normalize(m.get("text")) for m in train]
-    test_texts = [normalize(m.get("text")) for m in test]
+class Baseline:
+    """The intent and FAQ-answer models, fitted once on a training file."""
 
-    gold, predicted, faq_accuracy = _intents_and_answers(train, test, texts, test_texts)
-    return {
-        "intent_macro_f1": round(f1_score(gold, predicted, average="macro"), 4),
-        "faq_accuracy": round(faq_accuracy, 4),
-        "entity_f1": round(entity_micro_f1(train, test), 4),
-    }
+    def __init__(self, train_file: Path) -> None:
+        jieba.load_userdict(str(ROOT / "bot" / "data" / "jieba" / "userdict.txt"))
+        self.train = examples(train_file)
+        texts = [normalize(m.get("text")) for m in self.train]
+        self.intents = text_classifier().fit(texts, [intent_of(m) for m in self.train])
+        faq = [(t, faq_key(m)) for t, m in zip(texts, self.train, strict=True) if faq_key(m)]
+        self.answers = text_classifier().fit(*zip(*faq, strict=True))
 
+    def _score(self, test: list) -> tuple[list, list, float]:
+        """Gold and predicted intents of ``test``, and the share of right FAQ answers."""
+        texts = [normalize(m.get("text")) for m in test]
+        gold, predicted = [intent_of(m) for m in test], list(self.intents.predict(texts))
+        faq = [(t, faq_key(m)) for t, m in zip(texts, test, strict=True) if faq_key(m)]
+        chosen = self.answers.predict([t for t, _ in faq])
+        right = sum(p == k for p, (_, k) in zip(chosen, faq, strict=True))
+        return gold, predicted, right / len(faq)
 
-def baseline_accuracy(train_file: Path, test_file: Path) -> dict:
-    """The baseline's intent and FAQ-answer accuracy on another question set."""
-    train, test = examples(train_file), examples(test_file)
-    texts = [normalize(m.get("text")) for m in train]
-    test_texts = [normalize(m.get("text")) for m in test]
-    gold, predicted, faq_accuracy = _intents_and_answers(train, test, texts, test_texts)
-    right = sum(g == p for g, p in zip(gold, predicted, strict=True))
-    return {"intent_accuracy": round(right / len(gold), 4), "faq_accuracy": round(faq_accuracy, 4)}
+    def figures(self, test_file: Path) -> dict:
+        """The three figures of ``make evaluate`` on the held-out file."""
+        test = examples(test_file)
+        gold, predicted, faq_accuracy = self._score(test)
+        return {
+            "intent_macro_f1": round(f1_score(gold, predicted, average="macro"), 4),
+            "faq_accuracy": round(faq_accuracy, 4),
+            "entity_f1": round(entity_micro_f1(self.train, test), 4),
+        }
 
-
-def _intents_and_answers(train, test, texts, test_texts) -> tuple[list, list, float]:
-    """Gold and predicted intents of the test set, and the share of right FAQ answers."""
-    intents = text_classifier().fit(texts, [intent_of(m) for m in train])
-    gold, predicted = [intent_of(m) for m in test], list(intents.predict(test_texts))
-    faq_train = [(t, faq_key(m)) for t, m in zip(texts, train, strict=True) if faq_key(m)]
-    faq_test = [(t, faq_key(m)) for t, m in zip(test_texts, test, strict=True) if faq_key(m)]
-    answers = text_classifier().fit(*zip(*faq_train, strict=True))
-    chosen = answers.predict([t for t, _ in faq_test])
-    right = sum(p == k for p, (_, k) in zip(chosen, faq_test, strict=True))
-    return gold, predicted, right / len(faq_test)
+    def accuracy(self, test_file: Path) -> dict:
+        """Intent and FAQ-answer accuracy on another question set (no entities marked)."""
+        gold, predicted, faq_accuracy = self._score(examples(test_file))
+        right = sum(g == p for g, p in zip(gold, predicted, strict=True))
+        return {
+            "intent_accuracy": round(right / len(gold), 4),
+            "faq_accuracy": round(faq_accuracy, 4),
+        }
 
 
 if __name__ == "__main__":
-    print(json.dumps(baseline_figures(), indent=2))
+    print(json.dumps(Baseline(SPLIT / "train.yml").figures(SPLIT / "test.yml"), indent=2))
