@@ -424,6 +424,24 @@ class WechatInboundMessage(Base):
     received_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
+class FailedAttempt(Base):
+    """One failed identity check or console login, counted by the lockout rules.
+
+    `key_hash` is the SHA-256 (hex) of what was tried against (a policy, a client
+    address, a user name), never the plain value; `scope` says which kind it is.
+    """
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (
+        Index("ix_failed_attempts_scope_key_created", "scope", "key_hash", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(32), nullable=False)
+    key_hash = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
 class NumberSequence(Base):
     """Per-day counters behind 报案号 and complaint numbers."""
 
