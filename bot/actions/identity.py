@@ -12,6 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.account import tell_claim_status, tell_my_policy
+from bot.actions.aftersales import start_aftersales_events
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
@@ -20,7 +21,8 @@ from bot.db import repository
 from bot.db.models import Customer
 from bot.db.session import claims_session
 from bot.dialogue.report_facts import NOT_AN_ANSWER
-from bot.rules.identity import parse_identifier, record_attempt
+from bot.rules import lockout
+from bot.rules.identity import parse_identifier
 from bot.texts import response_text
 
 PHONE_TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -75,10 +77,11 @@ class ValidateIdentityForm(FormValidationAction):
         key: str, tail: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         with claims_session() as session:
-            customer = repository.verify_identity(session, key, tail)
-            failures = int(tracker.get_slot("identity_attempts") or 0)
-            attempt = record_attempt(failures, customer is not None)
-            if attempt.verified:
+            check = repository.check_identity(
+                session, key, tail, conversation=tracker.sender_id, client=_client(tracker)
+            )
+            customer = check.customer
+            if customer is not None:
                 dispatcher.utter_message(
                     response="utter_identity_verified", customer_name=customer.name
                 )
@@ -90,18 +93,24 @@ class ValidateIdentityForm(FormValidationAction):
                     SlotSet("phone_tail", tail),
                 ]
         events: list[EventType] = [
-            SlotSet("identity_attempts", attempt.failures),
+            SlotSet("identity_attempts", check.tally.failures[lockout.CONVERSATION]),
             SlotSet("identity_key", None),
             SlotSet("phone_tail", None),
         ]
-        if attempt.locked:
+        if check.locked:  # the database decides; the slot only steers the dialogue
             dispatcher.utter_message(response="utter_identity_locked")
             events.append(SlotSet("identity_locked", True))
         else:
             dispatcher.utter_message(
-                response="utter_identity_failed", attempts_left=attempt.attempts_left
+                response="utter_identity_failed", attempts_left=check.tally.attempts_left
             )
         return events
+
+
+def _client(tracker: Tracker) -> str | None:
+    """Where the message came from, as the channel saw it (None: the sender id counts)."""
+    client = (tracker.latest_message.get("metadata") or {}).get("client")
+    return str(client) if client else None
 
 
 def verified_events(customer: Customer) -> list[EventType]:
@@ -130,7 +139,10 @@ REQUEST_BY_INTENT = {
     "report_injury": "report",
     "check_claim_status": "claim_status",
     "ask_my_policy": "my_policy",
+    "request_aftersales": "aftersales",
 }
+# Requests that go on to a form once the customer is verified.
+FORM_BY_REQUEST = {"report": "report_form", "aftersales": "aftersales_form"}
 
 
 def carry_out(
@@ -142,8 +154,8 @@ def carry_out(
     """Do what a verified customer asked for. Answers are given right here, so the
     turn ends with this action; only the report form needs to be started."""
     customer_id = customer_id or int(tracker.get_slot("customer_id"))
-    if request == "report":
-        return [FollowupAction("report_form")]
+    if request in FORM_BY_REQUEST:
+        return [FollowupAction(FORM_BY_REQUEST[request])]
     if request == "claim_status":
         tell_claim_status(dispatcher, tracker, customer_id)
     elif request == "my_policy":
@@ -168,6 +180,8 @@ class ActionStartRequest(Action):
         events: list[EventType] = []
         if request == "report":
             events += start_report_events(dispatcher, tracker)
+        elif request == "aftersales":
+            events += start_aftersales_events(tracker)
         if tracker.get_slot("identity_locked"):
             dispatcher.utter_message(response="utter_identity_locked")
             return events + start_handoff(

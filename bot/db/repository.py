@@ -7,6 +7,8 @@ duplicate submit fail on the unique idempotency key to return the first one.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
@@ -23,6 +25,7 @@ from bot.db.models import (
     Complaint,
     Customer,
     ExpertTeamRequest,
+    FailedAttempt,
     HandoffMessage,
     HandoffTicket,
     InjuryNotification,
@@ -37,7 +40,7 @@ from bot.db.models import (
     WechatInboundMessage,
     utcnow,
 )
-from bot.rules import status
+from bot.rules import lockout, status
 from bot.rules.fast_track import (
     DEFAULT_MODE,
     Accident,
@@ -47,6 +50,7 @@ from bot.rules.fast_track import (
     SettlementMode,
 )
 from bot.rules.identity import (
+    Identifier,
     IdentifierKind,
     normalise_plate,
     normalise_policy_number,
@@ -90,18 +94,48 @@ def find_customer_by_policy_number(session: Session, policy_number: str) -> Cust
     return session.execute(query).scalar_one_or_none()
 
 
-def verify_identity(session: Session, identifier: str, phone_last4: str) -> Customer | None:
-    """The customer if `identifier` (plate or policy number) and the phone digits match."""
-    parsed = parse_identifier(identifier)
-    if parsed is None:
-        return None
-    if parsed.kind is IdentifierKind.PLATE:
-        customer = find_customer_by_plate(session, parsed.value)
-    else:
-        customer = find_customer_by_policy_number(session, parsed.value)
-    if customer is None or not phone_last4_matches(customer.phone, phone_last4):
-        return None
-    return customer
+def find_customer(session: Session, identifier: Identifier) -> Customer | None:
+    """The customer a plate or policy number belongs to."""
+    if identifier.kind is IdentifierKind.PLATE:
+        return find_customer_by_plate(session, identifier.value)
+    return find_customer_by_policy_number(session, identifier.value)
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    customer: Customer | None  # set only when the identity is proved
+    tally: lockout.Tally  # failures after this attempt
+
+    @property
+    def locked(self) -> bool:
+        return self.customer is None and self.tally.locked
+
+
+def check_identity(
+    session: Session,
+    identifier: str,
+    phone_last4: str,
+    *,
+    conversation: str,
+    client: str | None = None,
+    now: datetime | None = None,
+) -> IdentityCheck:
+    """Prove who the customer is with a plate or policy number and the phone digits,
+    within the lockout limits (bot.rules.lockout): a locked policy, conversation or
+    client is refused without the digits being compared. Commits (see start_attempt)."""
+    # Neither a plate nor a policy number matches nobody; it is counted under what was typed.
+    parsed = parse_identifier(identifier) or Identifier(IdentifierKind.PLATE, identifier.strip())
+    customer = find_customer(session, parsed)
+    customer_id = customer.id if customer is not None else None
+    attempt = start_attempt(
+        session, lockout.identity_keys(parsed, customer_id, conversation, client), now
+    )
+    if attempt.refused:
+        return IdentityCheck(None, attempt.tally)
+    if customer is not None and phone_last4_matches(customer.phone, phone_last4):
+        withdraw_attempt(session, attempt)
+        return IdentityCheck(customer, attempt.tally)
+    return IdentityCheck(None, attempt.tally.after_failure())
 
 
 def bind_openid(session: Session, openid: str, customer_id: int) -> WechatBinding:
@@ -719,3 +753,77 @@ def delete_agent_session(session: Session, token_hash: str) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+
+
+# --- failed attempts (lockouts) -----------------------------------------------
+
+
+def attempt_key_hash(key: str) -> str:
+    """Keys (plates, addresses, user names) are stored as SHA-256, never in plain."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def record_failed_attempt(
+    session: Session, scope: str, key: str, now: datetime | None = None
+) -> FailedAttempt:
+    row = FailedAttempt(scope=scope, key_hash=attempt_key_hash(key), created_at=now or utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def count_failed_attempts(session: Session, scope: str, key: str, since: datetime) -> int:
+    """Failures of `key` in `scope` from `since` on."""
+    query = select(func.count(FailedAttempt.id)).where(
+        FailedAttempt.scope == scope,
+        FailedAttempt.key_hash == attempt_key_hash(key),
+        FailedAttempt.created_at >= since,
+    )
+    return session.execute(query).scalar_one()
+
+
+def purge_failed_attempts(session: Session, before: datetime) -> int:
+    """Forget failures older than `before`; returns how many."""
+    result = session.execute(delete(FailedAttempt).where(FailedAttempt.created_at < before))
+    return result.rowcount
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try of a secret, already stored as a failure of each of its keys."""
+
+    row_ids: tuple[int, ...]
+    tally: lockout.Tally  # failures before this one
+    refused: bool  # a limit was reached already: the secret must not be checked
+
+
+def start_attempt(
+    session: Session, keys: Mapping[lockout.Limit, str], now: datetime | None = None
+) -> Attempt:
+    """Count a try before the secret is checked, and commit.
+
+    The try is stored as a failure first and committed, then counted: of many
+    simultaneous tries, each sees the others, so no more than a limit's
+    `max_failures` secrets are ever compared. A success or a refusal takes the
+    rows back out (`withdraw_attempt`).
+    """
+    moment = now or utcnow()
+    purge_failed_attempts(session, moment - lockout.LONGEST_WINDOW)
+    rows = [record_failed_attempt(session, limit.scope, key, moment) for limit, key in keys.items()]
+    session.commit()
+    tally = lockout.Tally(
+        {
+            limit: count_failed_attempts(session, limit.scope, key, moment - limit.window) - 1
+            for limit, key in keys.items()
+        }
+    )
+    attempt = Attempt(tuple(row.id for row in rows), tally, refused=tally.locked)
+    if attempt.refused:
+        withdraw_attempt(session, attempt)
+    return attempt
+
+
+def withdraw_attempt(session: Session, attempt: Attempt) -> None:
+    """Take an attempt's rows back out: it proved the secret, or it was refused unchecked."""
+    session.execute(delete(FailedAttempt).where(FailedAttempt.id.in_(attempt.row_ids)))
+    session.commit()

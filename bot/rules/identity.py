@@ -1,7 +1,8 @@
 """Identity check (domain.md §10): plate or policy number plus the last four phone digits.
 
-Nothing about a policy or a claim is said before the check passes; after three
-failed attempts checks are locked for the conversation and a human is offered.
+Nothing about a policy or a claim is said before the check passes. How many
+wrong answers are allowed, per conversation, per policy and per client, is the
+table of bot/rules/lockout.py; once one locks, a human is offered.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-
-MAX_FAILED_ATTEMPTS = 3
 
 # Province abbreviations as customers typing Traditional Chinese write them.
 _TRADITIONAL_PROVINCES = str.maketrans("滬粵蘇遼貴魯晉陝寧雲瓊閩贛", "沪粤苏辽贵鲁晋陕宁云琼闽赣")
@@ -59,25 +58,3 @@ def phone_last4_matches(phone_on_file: str, given: str) -> bool:
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", given))
     return len(digits) == 4 and phone_on_file.endswith(digits)
 
-
-@dataclass(frozen=True)
-class AttemptResult:
-    verified: bool
-    failures: int  # failed attempts so far in this conversation
-
-    @property
-    def locked(self) -> bool:
-        return self.failures >= MAX_FAILED_ATTEMPTS
-
-    @property
-    def attempts_left(self) -> int:
-        return max(MAX_FAILED_ATTEMPTS - self.failures, 0)
-
-
-def record_attempt(failures_so_far: int, matched: bool) -> AttemptResult:
-    """Count one identity attempt; once locked, even a correct answer is refused."""
-    if failures_so_far >= MAX_FAILED_ATTEMPTS:
-        return AttemptResult(verified=False, failures=failures_so_far)
-    if matched:
-        return AttemptResult(verified=True, failures=failures_so_far)
-    return AttemptResult(verified=False, failures=failures_so_far + 1)

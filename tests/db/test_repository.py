@@ -27,24 +27,6 @@ def test_a_customer_is_found_by_a_current_or_earlier_policy_number(seeded, numbe
     assert repository.find_customer_by_policy_number(seeded, number).name == "张伟"
 
 
-@pytest.mark.parametrize("identifier", ["沪A12345", "PDAA2026310000000001"])
-def test_plate_or_policy_number_with_the_last_four_phone_digits_verifies(seeded, identifier):
-    assert repository.verify_identity(seeded, identifier, "0001").name == "张伟"
-
-
-@pytest.mark.parametrize(
-    ("identifier", "digits"),
-    [
-        ("沪A12345", "0002"),
-        ("沪A99999", "0001"),
-        ("PDAA2026310000000009", "0001"),
-        ("你好", "0001"),
-    ],
-)
-def test_a_wrong_plate_policy_number_or_phone_does_not_verify(seeded, identifier, digits):
-    assert repository.verify_identity(seeded, identifier, digits) is None
-
-
 def test_a_wechat_user_bound_to_a_customer_is_recognised_and_can_be_rebound(seeded):
     zhang = repository.find_customer_by_plate(seeded, "沪A12345")
     li = repository.find_customer_by_plate(seeded, "粤B67890")

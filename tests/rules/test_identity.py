@@ -1,14 +1,12 @@
-"""Identity check: plate or policy number plus the last four phone digits; three strikes lock."""
+"""Identity check: plate or policy number plus the last four phone digits."""
 
 import pytest
 
 from bot.rules.identity import (
-    MAX_FAILED_ATTEMPTS,
     IdentifierKind,
     normalise_plate,
     parse_identifier,
     phone_last4_matches,
-    record_attempt,
 )
 
 
@@ -45,25 +43,3 @@ def test_the_last_four_phone_digits_match(given):
 def test_anything_but_exactly_the_last_four_digits_fails(given):
     assert not phone_last4_matches("13800000001", given)
 
-
-def test_a_correct_answer_verifies_the_customer():
-    result = record_attempt(failures_so_far=1, matched=True)
-    assert result.verified and not result.locked
-
-
-def test_three_failed_attempts_lock_the_identity_check():
-    failures = 0
-    for _ in range(MAX_FAILED_ATTEMPTS):
-        result = record_attempt(failures, matched=False)
-        failures = result.failures
-    assert result.locked and result.attempts_left == 0
-    assert MAX_FAILED_ATTEMPTS == 3
-
-
-def test_once_locked_even_the_correct_answer_is_refused():
-    result = record_attempt(failures_so_far=3, matched=True)
-    assert not result.verified and result.locked
-
-
-def test_a_failed_attempt_says_how_many_are_left():
-    assert record_attempt(failures_so_far=0, matched=False).attempts_left == 2
