@@ -13,6 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.actions.aftersales import reset_aftersales_events
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message
 from bot.db.session import claims_session
@@ -254,7 +255,8 @@ class ActionSubmitReport(Action):
 
 
 class ActionCancelReport(Action):
-    """Cancel the form in progress: nothing was stored, nothing is kept (domain.md §10)."""
+    """Cancel the form in progress (report, complaint, after-sales request): nothing was
+    stored, nothing is kept (domain.md §10)."""
 
     def name(self) -> str:
         return "action_cancel_report"
@@ -271,4 +273,5 @@ class ActionCancelReport(Action):
             SlotSet("requested_slot", None),
             SlotSet("pending_request", None),
             *reset_report_events(),
+            *reset_aftersales_events(),
         ]

@@ -31,7 +31,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.rules import status
+from bot.rules import aftersales, status
+from bot.rules.aftersales import AftersalesKind
 from bot.rules.fast_track import Outcome, SettlementMode
 from bot.rules.photos import CHECKLIST_CODES, MAX_PHOTO_BYTES
 
@@ -312,6 +313,32 @@ class SatisfactionRating(Base):
     report_id = Column(ForeignKey("reports.id"), index=True)
     handoff_ticket_id = Column(ForeignKey("handoff_tickets.id"), index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AftersalesRequest(Base):
+    """An after-sales request (保全) for staff: a new phone or address, or a copy of the
+    policy. Recorded with a number; staff carry it out and mark it done in the console."""
+
+    __tablename__ = "aftersales_requests"
+    __table_args__ = (
+        CheckConstraint(_in("kind", tuple(k.value for k in AftersalesKind)), name="kind"),
+        CheckConstraint(_in("status", aftersales.STATUSES), name="status"),
+        Index("ix_aftersales_requests_status_created", "status", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    request_number = Column(String(16), nullable=False, unique=True)  # BQ+yyyymmdd+6 digits
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    detail = Column(Text)  # the new phone or address; none for a copy of the policy
+    sender_id = Column(String(128))  # the conversation it came from
+    status = Column(String(8), nullable=False, default=aftersales.OPEN)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    done_at = Column(UTCDateTime)
+    done_by_agent_id = Column(ForeignKey("agents.id"))
+
+    customer = relationship("Customer")
+    done_by = relationship("Agent")
 
 
 class Agent(Base):

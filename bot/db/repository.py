@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
+    AftersalesRequest,
     Agent,
     AgentSession,
     CallbackRequest,
@@ -40,7 +41,8 @@ from bot.db.models import (
     WechatInboundMessage,
     utcnow,
 )
-from bot.rules import lockout, status
+from bot.rules import aftersales, lockout, status
+from bot.rules.aftersales import AftersalesKind
 from bot.rules.fast_track import (
     DEFAULT_MODE,
     Accident,
@@ -63,6 +65,7 @@ from bot.settings import load_settings
 
 REPORT_NUMBER_PREFIX = "BA"  # 报案号
 COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
+AFTERSALES_NUMBER_PREFIX = "BQ"  # 保全申请编号
 COMPLAINT_MATERIALS_WORKING_DAYS = 5
 COMPLAINT_ACCEPTANCE_WORKING_DAYS = 10
 WECHAT_MESSAGE_MEMORY = timedelta(days=1)
@@ -566,6 +569,62 @@ def store_rating(
     session.add(rating)
     session.flush()
     return rating
+
+
+# --- after-sales requests (保全) ----------------------------------------------
+
+
+def register_aftersales_request(
+    session: Session,
+    customer_id: int,
+    kind: AftersalesKind,
+    *,
+    detail: str | None = None,
+    sender_id: str | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> AftersalesRequest:
+    """Record a verified customer's request for staff, with its number; nothing changes yet."""
+    kind = AftersalesKind(kind)
+    if kind.needs_detail and not detail:
+        raise ValueError(f"a {kind.value} request needs the new value")
+    moment = now or utcnow()
+    request = AftersalesRequest(
+        request_number=_next_number(session, AFTERSALES_NUMBER_PREFIX, _local_day(moment, tz)),
+        customer_id=customer_id,
+        kind=kind.value,
+        detail=detail if kind.needs_detail else None,
+        sender_id=sender_id,
+        created_at=moment,
+    )
+    session.add(request)
+    session.flush()
+    return request
+
+
+def open_aftersales_requests(session: Session) -> list[AftersalesRequest]:
+    """What staff still have to do, oldest first."""
+    query = (
+        select(AftersalesRequest)
+        .where(AftersalesRequest.status == aftersales.OPEN)
+        .order_by(AftersalesRequest.created_at, AftersalesRequest.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def complete_aftersales_request(session: Session, request_id: int, agent: Agent) -> bool:
+    """Mark an open request done by `agent`; False if it is unknown or already done.
+
+    One conditional UPDATE, like `accept_ticket`: two agents clicking at once
+    cannot both complete it.
+    """
+    done = session.execute(
+        update(AftersalesRequest)
+        .where(AftersalesRequest.id == request_id, AftersalesRequest.status == aftersales.OPEN)
+        .values(status=aftersales.DONE, done_at=utcnow(), done_by_agent_id=agent.id)
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount == 1
 
 
 # --- human handoff -----------------------------------------------------------

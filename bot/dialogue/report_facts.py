@@ -36,6 +36,8 @@ NOT_AN_ANSWER = {
     "check_claim_status",
     "ask_my_policy",
     "photo_uploaded",
+    "request_aftersales",
+    "change_bank_account",
 }
 FREE_TEXT_SLOTS = ("accident_location", "description")
 # Slots whose answer is a number or a time: read even when the intent is unclear.
@@ -136,7 +138,7 @@ def _booleans(
         and not is_correction(message)
     )
     if requested in BOOLEAN_SLOTS and plain_answer:
-        answer = _yes_no(message)
+        answer = yes_or_no(message)
         if answer is not None:
             facts[requested] = answer
     return facts
@@ -147,7 +149,8 @@ def is_correction(message: CustomerMessage) -> bool:
     return bool(_keyword_answer("correction", message.text.strip()))
 
 
-def _yes_no(message: CustomerMessage) -> bool | None:
+def yes_or_no(message: CustomerMessage) -> bool | None:
+    """A plain yes (True) or no (False) to the question asked, or None."""
     if message.intent == "affirm":
         return True
     if message.intent == "deny":
