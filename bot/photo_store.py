@@ -1,25 +1,48 @@
-"""Accident photos: check what a file really is, store it, attach it to the report.
+"""Accident photos: decode what a file really is, store only its pixels, attach it.
 
-No Rasa import. The type is read from the file's first bytes, never from its
-name or the client's Content-Type; files are stored outside any web root
-under generated names (``<PHOTO_DIR>/<报案号>/<uuid>.<ext>``, or
-``<PHOTO_DIR>/handoff-<ticket>/<uuid>.<ext>`` for a photo sent to an agent
-before any report was filed).
+No Rasa import. A file is decoded with Pillow (JPEG, PNG, or HEIC/HEIF through
+pillow-heif), never trusted by its name, its Content-Type or its first bytes:
+turned upright by its EXIF orientation, converted to sRGB, and encoded afresh
+without any metadata (EXIF with GPS, XMP, comments, ICC profiles) — anything
+appended or hidden in the file (an HTML or PHP payload behind a JPEG header)
+is gone. JPEG and HEIC photos are stored as JPEG, PNG stays PNG (lossless
+screenshots of documents). A file that does not decode is refused. Files are
+stored outside any web root under generated names
+(``<PHOTO_DIR>/<报案号>/<uuid>.<ext>``, or ``<PHOTO_DIR>/handoff-<ticket>/<uuid>.<ext>``
+for a photo sent to an agent before any report was filed).
 """
 
+import asyncio
+import io
+import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import repository
 from bot.db.models import Report
-from bot.rules.photos import MAX_PHOTO_BYTES, checklist_for
+from bot.db.session import claims_session
+from bot.rules.photos import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, checklist_for
 
+logger = logging.getLogger(__name__)
+
+pillow_heif.register_heif_opener()  # HEIC/HEIF, what iPhones take by default
+# Only these decoders ever see a customer's file; Pillow's many others never run.
+DECODED_FORMATS = ("JPEG", "PNG", "HEIF")
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
+JPEG_QUALITY = 90
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+PNG_MODES = ("1", "L", "LA", "I;16", "RGB", "RGBA")  # stored as they are
+SRGB = ImageCms.createProfile("sRGB")
+# A decoded 60-megapixel photo takes ~180 MB: at most two at a time per process.
+_DECODING = threading.BoundedSemaphore(2)
 
 
 class PhotoRejected(Exception):
@@ -47,7 +70,8 @@ class StoredPhoto:
 
 
 def sniff_image_type(data: bytes) -> str | None:
-    """The image type the bytes really are: JPEG, PNG or HEIC/HEIF, else None."""
+    """What the first bytes claim: JPEG, PNG or HEIC/HEIF, else None. Only a quick
+    first sieve (a PDF is refused without decoding); decoding decides."""
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -55,6 +79,65 @@ def sniff_image_type(data: bytes) -> str | None:
     if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
         return "image/heic"
     return None
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """A photo encoded afresh from its pixels alone."""
+
+    data: bytes
+    format: str  # JPEG or PNG
+
+
+def reencode(data: bytes) -> CleanPhoto:
+    """Decode the file and encode its pixels again; raises PhotoRejected when it is no
+    photo we can read (utter_photo_wrong_type) or has too many pixels to decode safely."""
+    with _DECODING:
+        try:
+            with Image.open(io.BytesIO(data), formats=DECODED_FORMATS) as image:
+                if image.width * image.height > MAX_PHOTO_PIXELS:  # read from the header
+                    raise PhotoRejected("utter_photo_too_many_pixels")
+                image.load()
+                kind = "PNG" if image.format == "PNG" else "JPEG"
+                pixels = _upright_srgb_pixels(image, kind)
+        except PhotoRejected:
+            raise
+        except Image.DecompressionBombError as error:
+            raise PhotoRejected("utter_photo_too_many_pixels") from error
+        except Exception as error:  # broken input makes Pillow's decoders raise many kinds
+            logger.info("refused a photo that does not decode: %r", error)
+            raise PhotoRejected("utter_photo_wrong_type") from error
+        encoded = io.BytesIO()
+        pixels.save(encoded, kind, **({"quality": JPEG_QUALITY} if kind == "JPEG" else {}))
+    return CleanPhoto(encoded.getvalue(), kind)
+
+
+def _upright_srgb_pixels(image: Image.Image, kind: str) -> Image.Image:
+    """The decoded picture as the camera saw it, in sRGB, with nothing else attached."""
+    ImageOps.exif_transpose(image, in_place=True)
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        image = _to_srgb(image, icc)
+    if kind == "JPEG" and image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    elif kind == "PNG" and image.mode not in PNG_MODES:
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    # Pillow writes some of the source's info (a JPEG comment, a PNG's ICC profile)
+    # into the new file unless it is gone.
+    image.info = {}
+    return image
+
+
+def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
+    """The pixels converted from the photo's own colour profile (an iPhone's Display P3)
+    to sRGB, so they look right without the profile; unchanged if it cannot be read."""
+    mode = "RGBA" if image.mode == "RGBA" else "RGB"
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        logger.info("a photo's colour profile could not be read; its pixels are kept as they are")
+        return image
 
 
 def report_for_conversation(session: Session, sender_id: str) -> Report | None:
@@ -77,26 +160,33 @@ def progress(session: Session, report: Report) -> PhotoProgress:
 
 
 def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) -> StoredPhoto:
-    """Check, store and attach one photo; raises PhotoRejected with the reason."""
+    """Check, re-encode, store and attach one photo; raises PhotoRejected with the reason.
+
+    The cheap checks come first and who may send a photo is asked before the
+    file is decoded: a stranger's upload costs a query, never a decode."""
     if not data:
         raise PhotoRejected("utter_photo_empty")
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRejected("utter_photo_too_large")
-    content_type = sniff_image_type(data)
-    if content_type is None:
+    if sniff_image_type(data) is None:
         raise PhotoRejected("utter_photo_wrong_type")
     report = report_for_conversation(session, sender_id)
     ticket = repository.live_ticket_for_sender(session, sender_id)
     if report is None and ticket is None:
         raise PhotoRejected("utter_photo_no_report")
+    photo = reencode(data)
     folder = report.report_number if report is not None else f"handoff-{ticket.id}"
-    name = f"{folder}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+    name = f"{folder}/{uuid.uuid4().hex}.{EXTENSIONS[photo.format]}"
     path = photo_dir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     # The file first: a photo row never points at a missing file. If the row
     # cannot be written, the file goes again.
-    path.write_bytes(data)
-    facts = {"stored_name": name, "content_type": content_type, "size_bytes": len(data)}
+    path.write_bytes(photo.data)
+    facts = {
+        "stored_name": name,
+        "content_type": CONTENT_TYPES[photo.format],
+        "size_bytes": len(photo.data),
+    }
     try:
         if report is not None:
             repository.add_photo(session, report, **facts)
@@ -113,3 +203,14 @@ def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) 
         progress=progress(session, report) if report is not None else None,
         for_agent=ticket is not None,
     )
+
+
+async def receive_photo(photo_dir: Path, sender_id: str, data: bytes) -> StoredPhoto:
+    """store_photo for a channel: in a worker thread with a claims session of its own,
+    because decoding a photo is CPU work the event loop must not wait for."""
+    return await asyncio.to_thread(_store_in_claims_db, photo_dir, sender_id, data)
+
+
+def _store_in_claims_db(photo_dir: Path, sender_id: str, data: bytes) -> StoredPhoto:
+    with claims_session() as session:
+        return store_photo(session, photo_dir, sender_id, data)

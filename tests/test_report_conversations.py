@@ -14,6 +14,8 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.db.models import Customer, InjuryNotification, Report
+from bot.settings import load_settings
+from tests.images import decoded, jpeg, png
 
 pytestmark = pytest.mark.servers
 
@@ -37,8 +39,9 @@ SMALL_SINGLE_VEHICLE = {
 }
 
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
+JPEG = jpeg()
+PNG = png()
+PHP = b"<?php system($_GET['c']); ?>"
 
 
 def upload(customer, data: bytes) -> requests.Response:
@@ -122,8 +125,17 @@ def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene_and_upload_phot
     refused = upload(customer, b"%PDF-1.7 this is not a photo")
     assert refused.status_code == 415
     assert refused.json()["message"] == first_text("utter_photo_wrong_type")
+    truncated = upload(customer, JPEG[: len(JPEG) // 2])  # a JPEG header, no whole picture
+    assert truncated.status_code == 415
+    assert truncated.json()["message"] == first_text("utter_photo_wrong_type")
+    # A polyglot (a real JPEG with PHP behind it) is stored as its picture alone.
+    polyglot = upload(customer, JPEG + PHP)
+    assert polyglot.status_code == 200
     claims_db.expire_all()
-    assert len(filed.photos) == 2
+    assert len(filed.photos) == 3
+    newest = max(filed.photos, key=lambda photo: photo.id)
+    stored = (load_settings().photo_dir / newest.stored_name).read_bytes()
+    assert PHP not in stored and decoded(stored).size == (32, 24)
     # The customer picks 授信 instead of the default 授权; it is stored on the report.
     assert filed.settlement_mode == "授权"
     chosen = customer.say("我选授信")

@@ -1,10 +1,10 @@
 """Photo upload for an open accident report: POST /webhooks/photos/upload.
 
 multipart/form-data with ``sender`` (the conversation id the customer chats
-with) and ``photo`` (the file). The photo is checked and stored by
-``bot.photo_store``; the conversation then hears ``/photo_uploaded`` so the
-bot reports progress ("已收到 3/5 张") in the chat itself, and the HTTP answer
-carries the same messages. During a handoff the bot is silent and the photo
+with) and ``photo`` (the file). The photo is decoded, re-encoded and stored by
+``bot.photo_store`` in a worker thread (decoding is CPU work); the conversation
+then hears ``/photo_uploaded`` so the bot reports progress ("已收到 3/5 张") in
+the chat itself, and the HTTP answer carries the same messages. During a handoff the bot is silent and the photo
 goes to the agent (on the report, or on the ticket when there is no report);
 the answer then says so. Refusals answer 4xx with a Chinese message.
 """
@@ -16,13 +16,13 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.db.session import claims_session
-from bot.photo_store import PhotoRejected, store_photo
+from bot.photo_store import PhotoRejected, receive_photo
 from bot.settings import load_settings
 from bot.texts import response_text
 
 STATUS_FOR = {
     "utter_photo_too_large": 413,
+    "utter_photo_too_many_pixels": 413,
     "utter_photo_wrong_type": 415,
     "utter_photo_no_report": 409,
     "utter_photo_limit": 409,
@@ -48,8 +48,7 @@ class PhotoUploadInput(InputChannel):
             if not sender or photo is None:
                 return _refusal("utter_photo_bad_request", 400)
             try:
-                with claims_session() as session:
-                    stored = store_photo(session, load_settings().photo_dir, sender, photo.body)
+                stored = await receive_photo(load_settings().photo_dir, sender, photo.body)
             except PhotoRejected as rejected:
                 return _refusal(rejected.reason, STATUS_FOR.get(rejected.reason, 400))
             collector = CollectingOutputChannel()

@@ -23,7 +23,6 @@ import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from pathlib import Path
 from typing import Any
 from xml.parsers.expat import ExpatError
 
@@ -53,7 +52,7 @@ from bot.channels.wechat_messages import (
 )
 from bot.db import repository
 from bot.db.session import claims_session
-from bot.photo_store import PhotoRejected, StoredPhoto, store_photo
+from bot.photo_store import PhotoRejected, receive_photo
 from bot.settings import load_settings
 from bot.texts import response_text
 
@@ -254,7 +253,7 @@ class WeChatInput(InputChannel):
             await output.send_text_message(openid, response_text("utter_wechat_photo_not_received"))
             return False
         try:
-            stored = await asyncio.to_thread(_store, load_settings().photo_dir, openid, data)
+            stored = await receive_photo(load_settings().photo_dir, openid, data)
         except PhotoRejected as rejected:
             await output.send_text_message(openid, response_text(rejected.reason))
             return False
@@ -279,11 +278,6 @@ def _forged(request: Request) -> response.HTTPResponse:
 def _first_delivery(key: str) -> bool:
     with claims_session() as session:
         return repository.first_delivery_of_wechat_message(session, key)
-
-
-def _store(photo_dir: Path, openid: str, data: bytes) -> StoredPhoto:
-    with claims_session() as session:
-        return store_photo(session, photo_dir, openid, data)
 
 
 async def _button_choice(app: Any, openid: str, text: str) -> str:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 MAX_PHOTOS_PER_REPORT = 20
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # 10 MB
+# A 50-megapixel phone camera (8160 × 6144) fits; a small file claiming more pixels
+# is a decompression bomb and is refused before it is decoded.
+MAX_PHOTO_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
