@@ -11,6 +11,7 @@
 | `RASA_URL`       | `http://127.0.0.1:5005`              | Rasa HTTP API (console, handoff resume) |
 | `RASA_API_TOKEN` | (none)                               | token of `rasa run --auth-token`, if set |
 | `CONSOLE_PORT`   | `5010`                               | port of the agent console        |
+| `CONSOLE_SECURE_COOKIES` | unset                        | `1`: the console's session cookie is always `Secure` (it is anyway when the request came over HTTPS) |
 | `WECHAT_API_BASE_URL` | `https://api.weixin.qq.com/cgi-bin/` | WeChat's API (tests: a fake) |
 | `REDIS_URL`      | unset                                | shares socket.io rooms and the WeChat token between servers |
 
@@ -44,6 +45,7 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_api_token: str | None = None
     console_port: int = 5010
+    console_secure_cookies: bool = False  # True: Secure cookies even when HTTPS is not seen
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -65,4 +67,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
         rasa_api_token=env.get("RASA_API_TOKEN") or None,
         console_port=int(env.get("CONSOLE_PORT") or 5010),
+        console_secure_cookies=_flag(env.get("CONSOLE_SECURE_COOKIES")),
     )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes")

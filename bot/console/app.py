@@ -8,7 +8,6 @@ Any number of consoles can run side by side.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,15 +19,17 @@ from bot.console import auth
 from bot.console.views import queue_snapshot, ticket_detail
 from bot.db import repository
 from bot.db.models import Agent, HandoffTicket, Photo
-from bot.db.passwords import password_matches
 from bot.db.session import claims_session
 from bot.handoff.display import AGENT_METADATA_KEY, NOT_FOR_REPLIES, output_channel, transcript
 from bot.handoff.rasa_api import RasaApi, RasaApiError
+from bot.rules.lockout import CONSOLE_USER
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_REPLY_CHARS = 2000
+THROTTLE_SECONDS = int(CONSOLE_USER.window.total_seconds())
+THROTTLED_MESSAGE = f"登录失败次数过多，请 {THROTTLE_SECONDS // 60} 分钟后再试。"
 
 
 def _now() -> datetime:
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None) -> Sanic:
     settings = settings or load_settings()
     rasa = RasaApi(settings.rasa_url, settings.rasa_api_token)
     app = Sanic("agent-console")
+
+    def _secure(request: Request) -> bool:
+        return settings.console_secure_cookies or auth.over_https(request)
+
     app.static("/static", str(STATIC))
 
     @app.get("/health")
@@ -65,16 +70,22 @@ def create_app(settings: Settings | None = None) -> Sanic:
         if not isinstance(body, dict):
             return _error("请求格式不正确", 400)
         username, password = str(body.get("username") or ""), str(body.get("password") or "")
-        with claims_session() as session:
-            agent = repository.agent_by_username(session, username)
-        matches = agent is not None and await asyncio.to_thread(
-            password_matches, password, agent.password_hash
-        )
-        if not matches:
+        client, shown = auth.client_address(request), username[:64]
+        result = await auth.check_login(username, password, client)
+        if result.outcome is auth.LoginOutcome.THROTTLED:
+            logger.warning("console login throttled: user %r from %s", shown, client)
+            resp = _error(THROTTLED_MESSAGE, 429)
+            resp.headers["Retry-After"] = str(THROTTLE_SECONDS)
+            return resp
+        if result.outcome is auth.LoginOutcome.REFUSED:
+            logger.warning("console login failed: user %r from %s", shown, client)
+            if result.now_throttled:
+                logger.warning("console logins throttled from now: user %r from %s", shown, client)
             return _error("用户名或密码不正确", 401)
-        token, csrf = auth.new_session(agent)
-        resp = response.json({"display_name": agent.display_name, "csrf_token": csrf})
-        auth.set_session_cookie(resp, token)
+        logger.info("console login: user %r from %s", shown, client)
+        token, csrf = auth.new_session(result.agent)
+        resp = response.json({"display_name": result.agent.display_name, "csrf_token": csrf})
+        auth.set_session_cookie(resp, token, secure=_secure(request))
         return resp
 
     @app.get("/api/me")
@@ -93,8 +104,13 @@ def create_app(settings: Settings | None = None) -> Sanic:
     @auth.api_login_required
     async def logout(request: Request) -> response.HTTPResponse:
         auth.end_session(request)
+        logger.info(
+            "console logout: user %r from %s",
+            request.ctx.agent.username,
+            auth.client_address(request),
+        )
         resp = response.json({"ok": True})
-        auth.clear_session_cookie(resp)
+        auth.clear_session_cookie(resp, secure=_secure(request))
         return resp
 
     @app.post("/api/heartbeat")

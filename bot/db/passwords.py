@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import bcrypt
 
+ROUNDS = 12  # bcrypt's cost: about a quarter of a second per check on one core
+# A hash of a random password nobody knows, at the same cost: an unknown user
+# name is checked against it, so it takes as long to refuse as a wrong password.
+DUMMY_HASH = "$2b$12$r0./V3ffGj2GkAI6w88fl.cxX6QYSe51Nspvzw2zo/cuwy0aMNaam"
+
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(ROUNDS)).decode("ascii")
 
 
 def password_matches(password: str, password_hash: str) -> bool:
     return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+
+
+def login_password_matches(password: str, password_hash: str | None) -> bool:
+    """Check a login; `password_hash` None (no such user) costs one bcrypt all the same."""
+    if password_hash is None:
+        password_matches(password, DUMMY_HASH)
+        return False
+    return password_matches(password, password_hash)
