@@ -43,7 +43,7 @@ class FromAddress(HTTPAdapter):
         return super().init_poolmanager(*args, **kwargs)
 
 
-def client(console) -> ConsoleAgent:  # noqa: ANN001 - a Console
+def client(console: "Console") -> ConsoleAgent:
     """A browser on a loopback address no other test uses."""
     agent = ConsoleAgent(console.url)
     agent.address = next(_addresses)
