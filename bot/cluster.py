@@ -45,9 +45,11 @@ STOP_TIMEOUT = 20
 
 @dataclass(frozen=True)
 class ClusterPorts:
-    http: int = 5080  # customers: REST, socket.io, photos, widget
+    http: int = 5080  # customers: REST, socket.io, photos, widget (nothing else)
     actions: int = 5081  # internal: the action servers behind nginx
+    api: int = 5082  # internal: Rasa's HTTP API of both servers behind nginx (token)
     rasa: tuple[int, int] = (5101, 5102)
+    rasa_api: tuple[int, int] = (5111, 5112)
     action_servers: tuple[int, int] = (5151, 5152)
     tracker_db: int = 55433
     claims_db: int = 55434
@@ -59,7 +61,9 @@ class ClusterPorts:
         return cls(
             http=free_port(),
             actions=free_port(),
+            api=free_port(),
             rasa=(free_port(), free_port()),
+            rasa_api=(free_port(), free_port()),
             action_servers=(free_port(), free_port()),
             tracker_db=free_port(),
             claims_db=free_port(),
@@ -91,7 +95,13 @@ class Cluster:
         return f"http://127.0.0.1:{self.ports.http}"
 
     def rasa_url(self, pair: int) -> str:
+        """Rasa server `pair`'s public port (what nginx's public server proxies to)."""
         return f"http://127.0.0.1:{self.ports.rasa[pair]}"
+
+    def api_url(self, pair: int | None = None) -> str:
+        """Rasa's HTTP API of server `pair`, or of either through nginx (needs the token)."""
+        port = self.ports.api if pair is None else self.ports.rasa_api[pair]
+        return f"http://127.0.0.1:{port}"
 
     def log_file(self, name: str) -> Path:
         """The log of "rasa-0", "actions-1", "nginx-access", "redis"…"""
@@ -231,7 +241,9 @@ class Cluster:
             "NGINX_DIR": str(self.nginx_dir),
             "PUBLIC_PORT": str(self.ports.http),
             "ACTIONS_PORT": str(self.ports.actions),
+            "API_PORT": str(self.ports.api),
             "RASA_SERVERS": servers(self.ports.rasa),
+            "RASA_API_SERVERS": servers(self.ports.rasa_api),
             "ACTION_SERVERS": servers(self.ports.action_servers),
             "TRY_AGAIN_JSON": try_again,
         }
@@ -276,7 +288,7 @@ class Cluster:
             "LOCK_STORE_REDIS_PORT": str(self.ports.redis),
             "REDIS_URL": f"redis://127.0.0.1:{self.ports.redis}/1",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports.actions}/webhook",
-            "RASA_URL": self.url,
+            "RASA_URL": self.api_url(),  # console and action servers: the internal API
             "PHOTO_DIR": str(self.base / "photos"),  # shared storage on one machine
             **self.extra_env,
         }
@@ -297,6 +309,7 @@ class Cluster:
             logging_config=DEPLOY / "logging.yml",
             services=services,
             timeout=300,
+            api_port=self.ports.rasa_api[pair],
         )
         self._adopt(stack, pair)
 
@@ -390,7 +403,8 @@ def main() -> None:
             f"    socket.io: {cluster.url}/socket.io\n"
             f"    web chat:  {cluster.url}/widget/demo.html\n"
             f"    servers:   Rasa {', '.join(cluster.rasa_url(p) for p in PAIRS)}; actions via "
-            f"nginx 127.0.0.1:{cluster.ports.actions}\n"
+            f"nginx 127.0.0.1:{cluster.ports.actions}; Rasa API (internal, token) via "
+            f"nginx 127.0.0.1:{cluster.ports.api}\n"
             f"    logs:      {cluster.log_dir} (JSON lines)\n"
             "    stop:      make cluster-stop",
             flush=True,

@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.internal_auth import ACTION_SERVER_TOKEN, RASA_API_TOKEN, secret
+
 ROOT = Path(__file__).resolve().parent.parent
 # credentials.yml names these; Rasa refuses to start when one is unset. Empty
 # leaves the WeChat channel unconfigured (it refuses every request).
@@ -27,15 +29,24 @@ WECHAT_ENV_DEFAULTS = {
 
 @dataclass
 class Stack:
-    rasa_port: int
+    rasa_port: int  # public: channels, socket.io, widget (bot.channels.server_gate)
     action_port: int
     console_port: int | None = None
+    api_port: int | None = None  # internal: Rasa's HTTP API, with the token
     processes: list[subprocess.Popen] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # "actions", "rasa", "console", as started
 
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def api_token(self) -> str:
+        return secret(RASA_API_TOKEN)
 
     @property
     def action_url(self) -> str:
@@ -96,14 +107,17 @@ def start_stack(
     endpoints: Path = ROOT / "endpoints.yml",
     logging_config: Path | None = None,
     services: tuple[str, ...] = ("actions", "rasa"),
+    api_port: int | None = None,
 ) -> Stack:
     """Start the servers as child processes and return once all are ready.
 
     The agent console starts only when `console_port` is given. The cluster mode
     (bot/cluster.py) passes its own endpoints file and logging configuration, and
-    restarts one kind of server at a time through `services`.
+    restarts one kind of server at a time through `services`. Rasa's HTTP API
+    answers only on `api_port` (a free one when not given), with the token.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
+    api_port = api_port or free_port()
     env = {
         **WECHAT_ENV_DEFAULTS,
         **os.environ,
@@ -111,11 +125,15 @@ def start_stack(
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "RASA_API_PORT": str(api_port),
         # The console and the action server (handoff resume) call Rasa's HTTP API.
-        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "RASA_URL": f"http://127.0.0.1:{api_port}",
         **(extra_env or {}),
     }
-    stack = Stack(rasa_port, action_port, console_port)
+    # Generated once under var/secrets/ unless the environment sets them.
+    for name in (RASA_API_TOKEN, ACTION_SERVER_TOKEN):
+        env[name] = secret(name, env)
+    stack = Stack(rasa_port, action_port, console_port, api_port=api_port)
     python = sys.executable
 
     def logging_args(option: str) -> list[str]:
@@ -125,9 +143,7 @@ def start_stack(
         "actions": [
             python,
             "-m",
-            "rasa_sdk",
-            "--actions",
-            "bot.actions",
+            "bot.action_server",
             "--port",
             str(action_port),
             *logging_args("--logging-config_file"),
@@ -139,9 +155,7 @@ def start_stack(
             "run",
             "--model",
             str(model),
-            "--enable-api",
-            "--cors",
-            "*",
+            "--enable-api",  # on the internal port only (bot.channels.server_gate)
             "--port",
             str(rasa_port),
             "--interface",
@@ -151,7 +165,6 @@ def start_stack(
             "--endpoints",
             str(endpoints),
             *logging_args("--logging-config-file"),
-            *(["--auth-token", env["RASA_API_TOKEN"]] if env.get("RASA_API_TOKEN") else []),
         ],
     }
     commands = {name: command for name, command in commands.items() if name in services}
@@ -171,9 +184,7 @@ def start_stack(
             timeout,
         )
     if "rasa" in commands:
-        _wait_until(
-            lambda: _rasa_ready(stack, env.get("RASA_API_TOKEN")), "Rasa server", stack, timeout
-        )
+        _wait_until(lambda: _rasa_ready(stack, env[RASA_API_TOKEN]), "Rasa server", stack, timeout)
     if console_port is not None:
         _wait_until(
             lambda: _get_json(f"{stack.console_url}/health").get("status") == "ok",
@@ -184,9 +195,10 @@ def start_stack(
     return stack
 
 
-def _rasa_ready(stack: Stack, token: str | None) -> bool:
-    query = f"?token={token}" if token else ""
-    return bool(_get_json(f"{stack.rasa_url}/status{query}").get("model_file"))
+def _rasa_ready(stack: Stack, token: str) -> bool:
+    # The public port answers, and the internal one with the model loaded.
+    _get_json(f"{stack.rasa_url}/webhooks/photos/")
+    return bool(_get_json(f"{stack.api_url}/status?token={token}").get("model_file"))
 
 
 def main() -> None:
@@ -194,6 +206,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--api-port", type=int, default=int(os.environ.get("RASA_API_PORT", 5006)))
     parser.add_argument(
         "--console-port", type=int, default=int(os.environ.get("CONSOLE_PORT", 5010))
     )
@@ -204,6 +217,7 @@ def main() -> None:
         args.rasa_port,
         args.action_port,
         console_port=None if args.no_console else args.console_port,
+        api_port=args.api_port,
     )
     console = f"    console:   {stack.console_url}/  (客服坐席)\n" if stack.console_port else ""
     print(
@@ -212,7 +226,8 @@ def main() -> None:
         '{"sender": "me", "message": "交强险赔多少"}\n'
         f"    socket.io: {stack.rasa_url}/socket.io\n"
         f"    web chat:  {stack.rasa_url}/widget/demo.html (网页聊天演示)\n"
-        f"    actions:   {stack.action_url}/health\n"
+        f"    internal:  Rasa API {stack.api_url} (token in var/secrets/), "
+        f"actions {stack.action_url} — not for customers\n"
         f"{console}"
         f"    logs:      {ROOT / 'var' / 'log'}\n"
         "    Ctrl-C stops everything.",

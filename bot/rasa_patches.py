@@ -10,17 +10,29 @@ and the action server never imports.
   question (one action call, ``action_handoff_watch``), that was 38 % of the Rasa
   server's time. The schema never changes, so it is checked once and the
   validator reused; the answer is still validated in full, with Rasa's error text.
+- ``rasa.core.run.configure_app`` is wrapped so that the server is never
+  anonymous: Rasa's API token is always set (``bot.internal_auth``; not on the
+  command line, where ``ps`` would show it), CORS allows only
+  ``BOT_ALLOWED_ORIGINS``, and ``bot.channels.server_gate`` splits the public
+  port from the internal API port. ``serve_application`` creates the channels
+  (importing this module) before it calls ``configure_app``.
 """
 
 from __future__ import annotations
 
+import inspect
+import os
 from functools import cache
 from typing import Any
 
+import rasa.core.run
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+from bot.channels import server_gate
+from bot.internal_auth import RASA_API_TOKEN, secret
 
 
 @cache
@@ -43,5 +55,27 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
+def allowed_origins() -> list[str]:
+    """BOT_ALLOWED_ORIGINS, comma-separated (e.g. https://www.insurer.cn); none by default."""
+    return [o.strip() for o in os.environ.get("BOT_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+
+
+def _secured(configure_app: Any) -> Any:
+    signature = inspect.signature(configure_app)
+
+    def configure_secured_app(*args: Any, **kwargs: Any) -> Any:
+        call = signature.bind(*args, **kwargs).arguments
+        call["auth_token"] = call.get("auth_token") or secret(RASA_API_TOKEN)
+        call["cors"] = allowed_origins()  # never the command line's "*"
+        app = configure_app(**call)
+        server_gate.protect(app, *server_gate.api_port_from_env())
+        return app
+
+    configure_secured_app.secured = True
+    return configure_secured_app
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
+    if not getattr(rasa.core.run.configure_app, "secured", False):
+        rasa.core.run.configure_app = _secured(rasa.core.run.configure_app)

@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from train_if_needed import inputs_hash, train  # noqa: E402
 
+from bot.internal_auth import RASA_API_TOKEN, secret  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
 from bot.loadtest.client import report_concurrently  # noqa: E402
 from bot.loadtest.customers import accident, seed_customers  # noqa: E402
@@ -164,8 +165,18 @@ def customers_needed(args: argparse.Namespace, integrity: bool) -> int:
 
 
 # -- measuring one deployment --------------------------------------------------------
-def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespace) -> dict:
-    """All phases against `url`; the report phases only when `numbers` gives customers."""
+def measure(
+    name: str,
+    url: str,
+    numbers: Numbers | None,
+    args: argparse.Namespace,
+    api: tuple[str, str] | None = None,
+) -> dict:
+    """All phases against `url`; the report phases only when `numbers` gives customers.
+
+    `api` (Rasa's internal API URL and its token) adds how much dialogue work a
+    message costs, read from the tracker; a remote deployment keeps its API closed.
+    """
     print(f"bench: {name}: warming up", file=sys.stderr)
     warm_up = asyncio.run(faq_phase(url, [accident(0)], 2))  # names a customer: no report
     if not warm_up.summary()["messages"]:
@@ -181,10 +192,10 @@ def measure(name: str, url: str, numbers: Numbers | None, args: argparse.Namespa
         summary["load_average"] = round(os.getloadavg()[0], 1)
         if result.kind == "report":
             summary["database_steps"] = result.database_steps()
-        if result.customers == 1 and result.runs:
+        if api and result.customers == 1 and result.runs:
             try:
-                summary["dialogue"] = asyncio.run(dialogue_work(url, result.runs[0].sender))
-            except httpx.HTTPError as error:  # a remote deployment may close its HTTP API
+                summary["dialogue"] = asyncio.run(dialogue_work(*api, result.runs[0].sender))
+            except httpx.HTTPError as error:
                 print(f"bench: no tracker API: {error}", file=sys.stderr)
         phases.append(summary)
         print(
@@ -264,7 +275,13 @@ def bench_single(model: Path, args: argparse.Namespace) -> dict:
         extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")},
     )
     try:
-        result = measure("one instance", stack.rasa_url, Numbers(0, needed), args)
+        result = measure(
+            "one instance",
+            stack.rasa_url,
+            Numbers(0, needed),
+            args,
+            api=(stack.api_url, stack.api_token),
+        )
         result["memory"] = {
             name: process_memory(process.pid)
             for name, process in zip(stack.names, stack.processes, strict=True)
@@ -303,7 +320,9 @@ def bench_cluster(model: Path, args: argparse.Namespace) -> dict:
         needed = customers_needed(args, integrity=True)
         seed_customers(cluster.database_url("claims"), range(needed))
         numbers = Numbers(0, needed)
-        result = measure("cluster", cluster.url, numbers, args)
+        result = measure(
+            "cluster", cluster.url, numbers, args, api=(cluster.api_url(), secret(RASA_API_TOKEN))
+        )
         if args.integrity:
             try:
                 result["integrity"] = integrity(cluster, numbers.take(args.integrity))

@@ -81,6 +81,15 @@ def bot_stack(model_path: Path, claims_db_url: str, tmp_path_factory) -> Stack:
     stack.stop()
 
 
+def rasa_api(stack: Stack, method: str, path: str, **kwargs) -> requests.Response:
+    """Rasa's HTTP API as the console calls it: the internal port, with the token."""
+    params = {**kwargs.pop("params", {}), "token": stack.api_token}
+    timeout = kwargs.pop("timeout", 60)
+    return requests.request(
+        method, f"{stack.api_url}{path}", params=params, timeout=timeout, **kwargs
+    )
+
+
 @pytest.fixture
 def claims_db(claims_db_url: str):
     """A session on the running servers' claims database, to check what they wrote."""

@@ -31,6 +31,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot import rasa_patches
+from bot.channels.guard import client_address, guarded
 from bot.texts import response_text
 
 # Every Rasa server of ours opens this channel (credentials.yml): the place to
@@ -93,6 +94,10 @@ class SafeRestInput(RestInput):
         message = _json_object(req).get("message")
         return message if isinstance(message, str) else ""
 
+    def get_metadata(self, request: Request) -> dict[str, Any]:
+        # The caller's own "metadata" is never read: the client address is ours.
+        return {"client": client_address(request)}
+
     def _extract_input_channel(self, req: Request) -> str:
         # Never the caller's word: a REST caller claiming "wechat" would pass for
         # the WeChat user whose openid it sends (bound identities are per channel).
@@ -125,7 +130,7 @@ class SafeRestInput(RestInput):
                     message.sender_id, response_text("utter_try_again")
                 )
 
-        blueprint = super().blueprint(handle_or_apologise)
+        blueprint = super().blueprint(guarded(handle_or_apologise))
 
         @blueprint.middleware("request")
         async def remember_agent(request: Request) -> None:

@@ -20,6 +20,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncRedisManager
 
+from bot.channels.guard import client_address, guarded
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ REDIS_CHANNEL = "chexian-socketio"  # the same on every Rasa server of a deploym
 
 class SharedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(guarded(on_new_message))
+        self._own_metadata()
         redis_url = load_settings().redis_url
         if redis_url:
             # Swapped in before the server has any connection, which is all that
@@ -38,3 +40,31 @@ class SharedSocketIOInput(SocketIOInput):
             self.sio.manager = manager
             logger.info("socket.io rooms shared over Redis (%s)", REDIS_CHANNEL)
         return webhook
+
+    def _own_metadata(self) -> None:
+        """Rasa's message handler, given only a text and our metadata.
+
+        The widget's own "metadata" is dropped (Rasa would even json.loads a
+        string from the customer); the client address is read from the
+        socket.io session's first request. A message that is not an object is
+        ignored, a text that is not a string is an empty message.
+        """
+        namespace = self.namespace or "/"
+        rasa_handler = self.sio.handlers[namespace][self.user_message_evt]
+
+        async def handle_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
+                return
+            environ = self.sio.get_environ(sid, namespace=namespace) or {}
+            request = environ.get("sanic.request")
+            message = data.get("message")
+            await rasa_handler(
+                sid,
+                {
+                    **data,
+                    "message": message if isinstance(message, str) else "",
+                    self.metadata_key: {"client": client_address(request) if request else ""},
+                },
+            )
+
+        self.sio.handlers[namespace][self.user_message_evt] = handle_message

@@ -175,16 +175,17 @@ def _custom_actions() -> tuple[set[str], set[str]]:
     return set(domain.get("actions") or []), set(domain.get("forms") or {})
 
 
-async def dialogue_work(base_url: str, sender: str, timeout: float = 30) -> dict:
+async def dialogue_work(api_url: str, token: str, sender: str, timeout: float = 30) -> dict:
     """Per customer message of `sender`'s conversation (Rasa's tracker API): how many
     actions the dialogue policies predicted (action_listen included: each is a
     prediction) and how many of them called the action server (custom actions, and
     forms that have a validate_<form> action); on average and for each message."""
     custom, forms = _custom_actions()
     remote = custom | {form for form in forms if f"validate_{form}" in custom}
-    url = f"{base_url.rstrip('/')}/conversations/{sender}/tracker"
+    url = f"{api_url.rstrip('/')}/conversations/{sender}/tracker"
     async with httpx.AsyncClient(timeout=timeout) as client:
-        events = (await client.get(url)).raise_for_status().json()["events"]
+        answer = await client.get(url, params={"token": token})
+        events = answer.raise_for_status().json()["events"]
     per_message: list[dict] = []
     for event in events:
         if event["event"] == "user":

@@ -33,8 +33,15 @@ def widget_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def bot_stack(model_path: Path, widget_db_url: str, tmp_path_factory) -> Stack:
-    """The servers of tests/conftest.py, on this module's own database."""
+def insurer_port() -> int:
+    """The port of an insurer's own page that embeds the widget (another origin)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def bot_stack(model_path: Path, widget_db_url: str, insurer_port: int, tmp_path_factory) -> Stack:
+    """The servers of tests/conftest.py, on this module's own database; the insurer's
+    page is the one other origin allowed to embed the widget (BOT_ALLOWED_ORIGINS)."""
     if not (ROOT / "widget" / "dist" / "chat-widget.js").is_file():
         subprocess.run(["scripts/build-widget.sh"], cwd=ROOT, check=True)
     logs = tmp_path_factory.mktemp("widget-server-logs")
@@ -43,7 +50,10 @@ def bot_stack(model_path: Path, widget_db_url: str, tmp_path_factory) -> Stack:
         free_port(),
         free_port(),
         log_dir=logs,
-        extra_env={"CLAIMS_DB_URL": widget_db_url},
+        extra_env={
+            "CLAIMS_DB_URL": widget_db_url,
+            "BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}",
+        },
     )
     yield stack
     stack.stop()

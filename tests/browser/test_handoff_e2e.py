@@ -62,7 +62,7 @@ def handoff_stack(model_path: Path, handoff_db_url: str, tmp_path_factory) -> St
 
 @pytest.fixture(scope="module")
 def texts(handoff_stack) -> dict[str, list[str]]:
-    return running_texts(handoff_stack.rasa_url)
+    return running_texts(handoff_stack)
 
 
 @pytest.fixture

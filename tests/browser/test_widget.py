@@ -4,13 +4,11 @@ Every assertion is on what the customer sees in the page. Bot replies get
 generous waits (the model is slow on a busy machine); there are no fixed sleeps.
 """
 
-import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -26,6 +24,8 @@ from tests.browser.widget_page import (
     session_id,
     wait_for_bot,
 )
+from tests.conftest import rasa_api
+from tests.images import jpeg
 
 pytestmark = pytest.mark.servers
 
@@ -34,7 +34,7 @@ MESSAGES = ".cxw-msg:not(.cxw-typing)"
 
 @pytest.fixture(scope="module")
 def texts(bot_stack) -> dict[str, list[str]]:
-    return running_texts(bot_stack.rasa_url)
+    return running_texts(bot_stack)
 
 
 # How 张伟 answers each question of the report: typed, or a quick-reply button clicked.
@@ -56,12 +56,6 @@ ZHANG_WEI_SMALL_SINGLE_VEHICLE = {
 
 def questions(texts: dict[str, list[str]]) -> dict[str, list[str]]:
     return {name: variations for name, variations in texts.items() if name.startswith("utter_ask_")}
-
-
-def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def asked(replies: list[str], known: dict[str, list[str]]) -> str | None:
@@ -124,11 +118,11 @@ def test_zhang_wei_reports_a_small_accident_and_sends_two_photos(page, bot_stack
     expect(page.get_by_text(prefix(texts["utter_report_filed"][0]))).to_be_visible()
 
     file_input.set_input_files(
-        [{"name": "front.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((200, 30, 40))}]
+        [{"name": "front.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour=(200, 30, 40))}]
     )
     expect(page.get_by_text("已收到 1/3 张照片")).to_be_visible(timeout=BOT_WAIT_MS)
     file_input.set_input_files(
-        [{"name": "damage.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((20, 90, 200))}]
+        [{"name": "damage.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour=(20, 90, 200))}]
     )
     expect(page.get_by_text("已收到 2/3 张照片")).to_be_visible(timeout=BOT_WAIT_MS)
     expect(page.locator(".cxw-msg-user", has_text="damage.jpg")).to_be_visible()
@@ -169,11 +163,12 @@ def test_a_message_pushed_later_reaches_the_closed_widget(page, bot_stack):
     expect_the_liability_limits(page)
     page.locator(".cxw-close").click()
     pushed = "坐席小王：您好，我来帮您处理。"
-    response = requests.post(
-        f"{bot_stack.rasa_url}/conversations/{session_id(page)}/tracker/events",
+    response = rasa_api(
+        bot_stack,
+        "POST",
+        f"/conversations/{session_id(page)}/tracker/events",
         params={"output_channel": "latest", "execute_side_effects": "true"},
         json=[{"event": "bot", "text": pushed}],
-        timeout=60,
     )
     assert response.status_code == 200, response.text
     expect(page.locator(".cxw-launcher.cxw-unread")).to_be_visible(timeout=BOT_WAIT_MS)
@@ -210,7 +205,7 @@ def test_messages_are_shown_as_text_never_as_markup(page, bot_stack):
 
 
 @pytest.fixture
-def insurer_site(bot_stack):
+def insurer_site(bot_stack, insurer_port):
     """An insurer's own page on another origin, with nothing but the one script tag."""
     page = (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
@@ -230,7 +225,7 @@ def insurer_site(bot_stack):
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), InsurerPage)
+    server = ThreadingHTTPServer(("127.0.0.1", insurer_port), InsurerPage)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://localhost:{server.server_port}/"
     server.shutdown()

@@ -1,16 +1,15 @@
 """What a customer does and sees in the chat widget, for the browser tests."""
 
-import requests
 from playwright.sync_api import Page, expect
+
+from tests.conftest import rasa_api
 
 BOT_WAIT_MS = 90_000  # the model is slow on a busy machine; there are no fixed sleeps
 
 
-def running_texts(rasa_url: str) -> dict[str, list[str]]:
+def running_texts(stack) -> dict[str, list[str]]:  # noqa: ANN001 - a bot.launcher.Stack
     """The running model's responses (its own domain, which may be older than domain.yml)."""
-    domain = requests.get(
-        f"{rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30
-    ).json()
+    domain = rasa_api(stack, "GET", "/domain", headers={"Accept": "application/json"}).json()
     return {
         name: [variation["text"] for variation in variations if "text" in variation]
         for name, variations in domain["responses"].items()

@@ -8,6 +8,7 @@ import pytest
 
 from bot.cluster import PAIRS
 from bot.handoff.rasa_api import RasaApi
+from bot.internal_auth import RASA_API_TOKEN, secret
 from tests.console.support import SocketCustomer
 
 pytestmark = pytest.mark.cluster
@@ -22,7 +23,7 @@ def test_a_message_written_on_either_rasa_server_reaches_a_widget_on_the_first(
         customer.say("你好")
         assert customer.replies(), "the widget's conversation has started"
         reply = f"您好，我是客服（经 {written_on} 号服务器）"
-        api = RasaApi(running_cluster.rasa_url(written_on))
+        api = RasaApi(running_cluster.api_url(written_on), secret(RASA_API_TOKEN))
         asyncio.run(api.say(customer.session_id, reply, "socketio", {}))
         assert customer.replies(timeout=30) == [reply]
     finally:
