@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import delete
 
+from bot.db.models import FailedAttempt
 from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, free_port, start_stack
 
@@ -95,6 +97,21 @@ def claims_db(claims_db_url: str):
     """A session on the running servers' claims database, to check what they wrote."""
     with claims_session(claims_db_url) as session:
         yield session
+
+
+@pytest.fixture
+def no_failed_attempts(claims_db_url: str):
+    """Forgets the identity failures of the shared demo database before and after a test,
+    so that locks it causes (policy, client address) reach no other test."""
+
+    def forget() -> None:
+        with claims_session(claims_db_url) as session:
+            session.execute(delete(FailedAttempt))
+            session.commit()
+
+    forget()
+    yield
+    forget()
 
 
 class Customer:

@@ -282,7 +282,7 @@ def test_a_policy_question_in_the_middle_of_the_report_is_answered_and_the_repor
     assert len(replies) >= 2, customer  # the policy's cover, then the question again
 
 
-def test_wrong_phone_digits_three_times_lock_the_identity_check(customer):
+def test_wrong_phone_digits_three_times_lock_the_identity_check(customer, no_failed_attempts):
     customer.say("我要报案")
     customer.say("沪A12345")
     customer.say("9999")
