@@ -7,6 +7,7 @@ These tests need no trained model; they read the YAML with PyYAML.
 
 import re
 import string
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -214,3 +215,51 @@ def test_test_story_phrasings_are_not_training_examples():
     training = {_normalised(e) for examples in EXAMPLES.values() for e in examples}
     reused = [text for text, _, _ in _test_story_turns() if _normalised(text) in training]
     assert reused == []
+
+
+# --- every answer names its source -------------------------------------------
+# A comment line right above each answer: "# 来源: domain.md §2；seed 001；《保险法》第23条".
+SOURCE_COMMENT = re.compile(r"^\s*# 来源: (?P<sources>\S.*)$")
+ANSWER_KEY_LINE = re.compile(r"^\s*utter_faq/(?P<key>\w+):\s*$")
+# What counts as a source: a section of domain.md, a seed document, or a public
+# rule named in 《》 (a law, a regulation, the model clauses, a court's interpretation).
+SOURCE_ITEM = re.compile(
+    r"^(domain\.md §\d+(, §\d+)*|seed \d{3}|(最高人民法院)?《[^》]+》.*)(（[^）]+）)?$"
+)
+
+
+def _answer_sources() -> dict[str, str | None]:
+    """faq key -> the source comment right above its answer (None: no comment there)."""
+    lines = FAQ_RESPONSES.read_text(encoding="utf-8").splitlines()
+    sources = {}
+    for number, line in enumerate(lines):
+        key = ANSWER_KEY_LINE.match(line)
+        if key:
+            above = SOURCE_COMMENT.match(lines[number - 1]) if number else None
+            sources[key["key"]] = above["sources"] if above else None
+    return sources
+
+
+SOURCES = _answer_sources()
+
+
+def test_the_source_check_reads_every_answer_of_the_file():
+    assert sorted(SOURCES) == sorted(ANSWERS)
+
+
+@pytest.mark.parametrize("key", sorted(ANSWERS))
+def test_every_answer_names_its_source_in_a_comment_above_it(key):
+    assert SOURCES[key], f"utter_faq/{key} has no '# 来源: …' comment on the line above it"
+
+
+@pytest.mark.parametrize("key", sorted(ANSWERS))
+def test_each_named_source_is_domain_md_a_seed_or_a_public_rule(key):
+    items = [item.strip() for item in (SOURCES[key] or "").split("；")]
+    assert items and all(SOURCE_ITEM.match(item) for item in items), (key, items)
+
+
+def test_the_source_check_refuses_an_answer_without_one(tmp_path, monkeypatch):
+    text = 'responses:\n  # a comment, not a source\n  utter_faq/x:\n    - text: "…"\n'
+    (tmp_path / "faq.yml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "FAQ_RESPONSES", tmp_path / "faq.yml")
+    assert _answer_sources() == {"x": None}

@@ -16,7 +16,9 @@ from bot.db import repository
 from bot.db.models import Photo
 from bot.db.session import claims_session
 from bot.dialogue.account_text import (
+    EXPERT_TEAM_REFUSALS,
     cover_lines,
+    expert_team_refusal_of,
     history_lines,
     local_date,
     parse_score,
@@ -24,8 +26,9 @@ from bot.dialogue.account_text import (
     status_text,
 )
 from bot.dialogue.report_facts import clean_free_text
+from bot.dialogue.report_summary import money
 from bot.photo_store import progress, report_for_conversation
-from bot.rules.fast_track import SettlementMode
+from bot.rules.fast_track import LARGE_LOSS_THRESHOLD, SettlementMode
 from bot.rules.photos import CHECKLIST, missing_items
 from bot.settings import load_settings
 
@@ -128,8 +131,15 @@ class ActionRequestExpertTeam(Action):
         customer_id = _customer_id(tracker)
         with claims_session() as session:
             report = _own_report(session, tracker, customer_id) if customer_id else None
-            if report is None or not report.expert_team_offered:
-                dispatcher.utter_message(response="utter_expert_team_not_available")
+            if report is None:
+                dispatcher.utter_message(response="utter_expert_team_no_report")
+                return []
+            if not report.expert_team_offered:
+                refusal = expert_team_refusal_of(report)
+                dispatcher.utter_message(
+                    response=EXPERT_TEAM_REFUSALS.get(refusal, "utter_expert_team_no_report"),
+                    threshold=money(LARGE_LOSS_THRESHOLD),
+                )
                 return []
             repository.record_expert_request(session, report)
             dispatcher.utter_message(

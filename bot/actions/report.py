@@ -191,11 +191,13 @@ def _tell_outcome(dispatcher: CollectingDispatcher, filed: FiledReport) -> None:
         )
         dispatcher.utter_message(response="utter_wait_for_surveyor")
     else:
-        dispatcher.utter_message(response="utter_fast_track_eligible")
         if filed.two_vehicle:
+            # What to do with the other driver comes before leaving (domain.md §4).
+            dispatcher.utter_message(response="utter_fast_track_eligible_two_vehicle")
             dispatcher.utter_message(response="utter_photo_checklist_two_vehicle")
             dispatcher.utter_message(response="utter_two_vehicle_documents")
         else:
+            dispatcher.utter_message(response="utter_fast_track_eligible")
             dispatcher.utter_message(response="utter_photo_checklist_single")
         dispatcher.utter_message(response="utter_fast_track_modes")
     if filed.expert_team_offered:

@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.rules.coverage import rider_names
+from bot.rules.fast_track import ExpertTeamRefusal, expert_team_refusal
 from bot.rules.status import DESCRIPTIONS
 
 SCORE_WORDS = (  # most specific first: "非常不满意" before "满意"
@@ -85,3 +86,22 @@ def status_text(status: str) -> str:
 
 def local_date(moment: datetime, tz: ZoneInfo) -> str:
     return f"{moment.astimezone(tz):%Y年%m月%d日}"
+
+
+# What the bot says when the expert team is asked for but not available: the
+# condition that failed (domain.md §1), or that there is no report to attach it to.
+EXPERT_TEAM_REFUSALS = {
+    ExpertTeamRefusal.COMPANY: "utter_expert_team_company",
+    ExpertTeamRefusal.NOT_CLAIM_FREE: "utter_expert_team_not_claim_free",
+    ExpertTeamRefusal.LOSS_NOT_LARGE: "utter_expert_team_loss_not_large",
+}
+
+
+def expert_team_refusal_of(report) -> ExpertTeamRefusal | None:  # noqa: ANN001 - a Report
+    """The expert team's conditions on a filed report, from what was stored with it."""
+    failed = {item["name"] for item in report.fast_track_reasons or []}
+    return expert_team_refusal(
+        is_company=report.customer.is_company,
+        claim_free="three_claim_free_years" not in failed,
+        total_loss=report.own_loss + (report.third_party_loss or 0),
+    )

@@ -48,5 +48,11 @@ def summary_fields(slots: dict, tz: ZoneInfo) -> dict[str, str]:
 
 
 def reasons_text(failed: list[dict]) -> str:
-    """The failed fast-track conditions as a numbered list, each with its next step."""
-    return "\n".join(f"{i}. {item['reason']}" for i, item in enumerate(failed, start=1))
+    """The failed fast-track conditions as a numbered list, each reason followed by what
+    the customer can do next (domain.md §1); a next step already said is not repeated."""
+    lines, said = [], set()
+    for i, item in enumerate(failed, start=1):
+        step = item.get("next_step") or ""
+        lines.append(f"{i}. {item['reason']}{'' if step in said else step}")
+        said.add(step)
+    return "\n".join(lines)

@@ -104,7 +104,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         name="individual_customer",
         reason="快速理赔通道只面向个人客户，单位（公司）名下的车辆不适用。",
-        next_step="本次按常规流程处理，请在安全的地方等待查勘员联系。",
+        next_step="本次按常规流程处理：请留在现场，在安全的地方等查勘员联系。",
         holds=lambda holder, accident: not holder.is_company,
     ),
     Condition(
@@ -144,15 +144,15 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         name="nobody_injured",
         reason="事故中有人受伤，不能走小额快赔通道，也不能先行离开现场。",
-        next_step="请先确保安全：开启危险报警灯，拨打 120 急救和 122 报警，保护好现场；"
-        "人伤服务专员会一对一联系您，全程指导后续处理。",
+        next_step="请先确保安全：开启危险报警灯，在车后放好警示三角牌，重伤者不要随意搬动；"
+        "拨打 120 急救和 122 报警，保护好现场；人伤服务专员会一对一联系您，全程指导后续处理。",
         holds=lambda holder, accident: not accident.anyone_injured,
     ),
     Condition(
         name="loss_within_limits",
         reason="小额快赔的限额是：本车损失 3,000 元以内，双方事故时对方车损失 2,000 元以内；"
         "您估计的损失（{loss_summary}）超出了限额。",
-        next_step="请留在安全的地方等待查勘员到现场查勘定损。",
+        next_step="请留在现场，在安全的地方等查勘员来查勘定损。",
         holds=_within_loss_limits,
     ),
 )
@@ -227,10 +227,36 @@ def failed_conditions(holder: Policyholder, accident: Accident) -> tuple[FailedC
     )
 
 
+class ExpertTeamRefusal(str, Enum):
+    """Why a customer may not ask for the expert team: the first condition that fails."""
+
+    COMPANY = "company"
+    NOT_CLAIM_FREE = "not_claim_free"
+    LOSS_NOT_LARGE = "loss_not_large"
+
+
+def expert_team_refusal(
+    *, is_company: bool, claim_free: bool, total_loss: Decimal
+) -> ExpertTeamRefusal | None:
+    """None when a claim-free individual customer has a large loss (the expert team's
+    three conditions), else the first condition that fails."""
+    if is_company:
+        return ExpertTeamRefusal.COMPANY
+    if not claim_free:
+        return ExpertTeamRefusal.NOT_CLAIM_FREE
+    if total_loss <= LARGE_LOSS_THRESHOLD:
+        return ExpertTeamRefusal.LOSS_NOT_LARGE
+    return None
+
+
 def offers_expert_team(holder: Policyholder, accident: Accident) -> bool:
     """A claim-free individual customer with a large loss may ask for the expert team."""
-    claim_free = holder.claim_free_years >= REQUIRED_CLAIM_FREE_YEARS
-    return not holder.is_company and claim_free and accident.total_loss > LARGE_LOSS_THRESHOLD
+    refusal = expert_team_refusal(
+        is_company=holder.is_company,
+        claim_free=holder.claim_free_years >= REQUIRED_CLAIM_FREE_YEARS,
+        total_loss=accident.total_loss,
+    )
+    return refusal is None
 
 
 def is_late_report(accident: Accident) -> bool:

@@ -1,10 +1,17 @@
 """Scores, photo labels and policy texts (bot/dialogue/account_text.py)."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
-from bot.dialogue.account_text import cover_lines, parse_score, photo_item
+from bot.dialogue.account_text import (
+    EXPERT_TEAM_REFUSALS,
+    cover_lines,
+    expert_team_refusal_of,
+    parse_score,
+    photo_item,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +64,37 @@ def test_cover_lines_name_every_cover_and_rider():
     text = cover_lines(policy)
     assert "交强险" in text and "车损险" in text and "150 万元" in text
     assert "不计免赔：已投保" in text and "车身划痕损失险" in text
+
+
+def _report(is_company: bool, failed: list[str], own: str, other: str | None = None):
+    return SimpleNamespace(
+        customer=SimpleNamespace(is_company=is_company),
+        fast_track_reasons=[{"name": name, "reason": "…", "next_step": "…"} for name in failed],
+        own_loss=Decimal(own),
+        third_party_loss=None if other is None else Decimal(other),
+    )
+
+
+@pytest.mark.parametrize(
+    ("report", "response"),
+    [
+        (_report(True, ["individual_customer"], "90000"), "utter_expert_team_company"),
+        (
+            _report(False, ["three_claim_free_years", "loss_within_limits"], "90000"),
+            "utter_expert_team_not_claim_free",
+        ),
+        (
+            _report(False, ["loss_within_limits"], "30000", "20000"),
+            "utter_expert_team_loss_not_large",
+        ),
+    ],
+    ids=["company", "not-claim-free", "loss-not-large"],
+)
+def test_a_refused_expert_team_says_which_condition_the_report_failed(report, response):
+    assert EXPERT_TEAM_REFUSALS[expert_team_refusal_of(report)] == response
+
+
+def test_a_claim_free_report_over_50000_with_the_other_car_is_not_refused():
+    assert (
+        expert_team_refusal_of(_report(False, ["loss_within_limits"], "30000", "20000.01")) is None
+    )

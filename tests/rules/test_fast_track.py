@@ -10,10 +10,12 @@ from bot.rules.fast_track import (
     CONDITIONS,
     Accident,
     Cover,
+    ExpertTeamRefusal,
     Outcome,
     Policyholder,
     SettlementMode,
     decide,
+    expert_team_refusal,
 )
 
 REPORTED = datetime(2026, 5, 20, 10, 0, tzinfo=timezone.utc)
@@ -280,6 +282,24 @@ def test_a_loss_of_exactly_50000_is_not_a_large_loss():
 def test_the_expert_team_is_only_for_claim_free_individual_customers(holder):
     accident = replace(SMALL_SINGLE_VEHICLE, own_loss=Decimal("80000"))
     assert decide(holder, accident).expert_team_offered is False
+
+
+@pytest.mark.parametrize(
+    ("is_company", "claim_free", "loss", "refusal"),
+    [
+        (True, False, "80000", ExpertTeamRefusal.COMPANY),
+        (False, False, "80000", ExpertTeamRefusal.NOT_CLAIM_FREE),
+        (False, True, "50000", ExpertTeamRefusal.LOSS_NOT_LARGE),
+        (False, True, "50000.01", None),
+    ],
+)
+def test_a_refused_expert_team_names_the_first_condition_that_failed(
+    is_company, claim_free, loss, refusal
+):
+    found = expert_team_refusal(
+        is_company=is_company, claim_free=claim_free, total_loss=Decimal(loss)
+    )
+    assert found is refusal
 
 
 def test_a_large_loss_with_injuries_keeps_the_injury_path_and_offers_the_expert_team():
