@@ -13,7 +13,11 @@ import pytest
 import yaml
 
 NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
-TRANSACTIONAL_FILES = [NLU_DIR / "identity.yml", NLU_DIR / "accident.yml"]
+TRANSACTIONAL_FILES = [
+    NLU_DIR / "identity.yml",
+    NLU_DIR / "accident.yml",
+    NLU_DIR / "aftersales.yml",
+]
 BASICS_FILE = NLU_DIR / "basics.yml"
 FAQ_FILE = NLU_DIR / "faq.yml"
 
@@ -33,6 +37,8 @@ MINIMUM_EXAMPLES = {
     "rate_service": 15,
     "request_expert_team": 15,
     "photo_description": 15,
+    "request_aftersales": 60,
+    "change_bank_account": 30,
 }
 
 ENTITY_NAMES = {

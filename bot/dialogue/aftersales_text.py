@@ -16,14 +16,14 @@ from bot.dialogue.report_facts import NOT_AN_ANSWER, CustomerMessage, clean_free
 from bot.rules.aftersales import AftersalesKind, is_usable_address, mobile_number
 
 BANK_ACCOUNT = re.compile(
-    r"银行卡|银行账户|银行帐户|收款(账|帐)?(户|号|卡)|卡号|开户行|(赔款|理赔款).{0,6}(卡|账户|帐户)"
+    r"银行卡|银行(账|帐)户|收款|打款|卡号|开户行|(赔款|理赔款).{0,8}(卡|账户|帐户)"
 )
 # Most specific first: "把保单副本寄到新地址" asks for a copy, not an address change.
 KIND_WORDS: tuple[tuple[re.Pattern[str], AftersalesKind], ...] = (
     (
         re.compile(
             r"副本|复印件|纸质(版)?保单|电子(版)?保单|保单(原件|打印|纸质|电子)"
-            r"|(补|重新|再)(发|寄|打印|开|要|出|给).{0,4}(保单|保险单)"
+            r"|(补|重新|再)(发|寄|打印|开|要|出|给|办)?.{0,4}(保单|保险单)"
             r"|(保单|保险单).{0,6}(丢|找不到|不见|补|寄|重新|再(给|发|打|寄|要))"
         ),
         AftersalesKind.POLICY_COPY,

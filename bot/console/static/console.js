@@ -54,6 +54,34 @@ async function refreshQueue() {
   fill("mine", queue.mine);
   fill("callbacks", queue.callbacks);
   document.getElementById("online").textContent = `在线客服 ${queue.agents_online} 人`;
+  await refreshAftersales();
+}
+
+// After-sales requests (保全): staff carry them out elsewhere, then mark them done here.
+function aftersalesItem(request) {
+  const item = el("li");
+  item.append(
+    el("strong", `${request.request_number} ${request.kind_label}`), el("br"),
+    el("span", `${request.customer_name}（${request.plates.join("、")}）`),
+  );
+  if (request.detail) item.append(el("div", `新内容：${request.detail}`));
+  const done = el("button", "已办结");
+  done.type = "button";
+  done.addEventListener("click", async () => {
+    try {
+      await api(`/api/aftersales/${request.id}/done`, {method: "POST"});
+      await refreshAftersales();
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+  item.append(done);
+  return item;
+}
+
+async function refreshAftersales() {
+  const answer = await api("/api/aftersales");
+  document.getElementById("aftersales").replaceChildren(...answer.open.map(aftersalesItem));
 }
 
 function factsBlock(title, lines) {
