@@ -15,3 +15,9 @@ def test_the_environment_chooses_the_database_and_the_time_zone():
     )
     assert settings.claims_db_url == "postgresql+psycopg2://u:p@h/db"
     assert str(settings.timezone) == "Asia/Urumqi"
+
+
+def test_console_cookies_are_secure_everywhere_only_when_the_environment_says_so():
+    assert not load_settings({}).console_secure_cookies
+    assert not load_settings({"CONSOLE_SECURE_COOKIES": "0"}).console_secure_cookies
+    assert load_settings({"CONSOLE_SECURE_COOKIES": "1"}).console_secure_cookies
