@@ -6,12 +6,17 @@
   ``msg_signature``). Every POST's signature is checked; a forged one gets
   403 and a WARNING in the log.
 
+Every signature carries WeChat's timestamp; one more than 5 minutes off the
+server clock is refused the same way (wechatpy accepts any), so a captured
+request cannot be replayed later.
+
 WeChat waits 5 seconds and then retries, three times. So the request is
 answered at once with "success", the message is processed in the background,
 and the bot's replies go out through the customer-service message API. Each
 message is remembered in the claims database under a UNIQUE key (its MsgId;
-openid + CreateTime for events), so a retry — even one that reaches another
-server — is processed once. The conversation id is the customer's openid.
+openid + CreateTime for events) for longer than a signature is accepted, so a
+retry or a replay — even one that reaches another server — is processed once.
+The conversation id is the customer's openid.
 
 Signatures, XML, AES and the API calls are wechatpy's; what a message means
 for the conversation is decided in ``wechat_messages.py``.
@@ -22,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from xml.parsers.expat import ExpatError
@@ -40,6 +46,8 @@ from wechatpy.utils import check_signature
 from bot.channels.wechat_api import WeChatApiClient, session_storage
 from bot.channels.wechat_messages import (
     CHOICE,
+    MESSAGE_MEMORY,
+    SIGNATURE_WINDOW,
     WECHAT_CHANNEL,
     ChannelReply,
     PhotoToStore,
@@ -48,6 +56,7 @@ from bot.channels.wechat_messages import (
     inbound,
     message_key,
     numbered_options,
+    signed_recently,
     split_for_wechat,
 )
 from bot.db import repository
@@ -162,14 +171,14 @@ class WeChatInput(InputChannel):
 
         @wechat.route("/webhook", methods=["GET"])
         async def verify_url(request: Request) -> response.HTTPResponse:
-            if not self._signed(request):
-                return _forged(request)
+            if refused := self._refused(request):
+                return refused
             return response.text(request.args.get("echostr", ""))
 
         @wechat.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> response.HTTPResponse:
-            if not self._signed(request):
-                return _forged(request)
+            if refused := self._refused(request):
+                return refused
             try:
                 message = parse_message(self._plain_xml(request))
             except InvalidSignatureException:
@@ -187,6 +196,22 @@ class WeChatInput(InputChannel):
             return response.text("success")
 
         return wechat
+
+    def _refused(self, request: Request) -> response.HTTPResponse | None:
+        """403 unless WeChat signed the request with our token, and recently."""
+        if not self._signed(request):
+            return _forged(request)
+        timestamp = request.args.get("timestamp")
+        if not signed_recently(timestamp, time.time()):
+            logger.warning(
+                "WeChat webhook: refused a request signed at %s, more than %d s off the "
+                "server clock (a replay, or a wrong clock), from %s",
+                timestamp,
+                SIGNATURE_WINDOW.total_seconds(),
+                request.ip,
+            )
+            return response.text("forbidden", status=403)
+        return None
 
     def _signed(self, request: Request) -> bool:
         values = [request.args.get(name) for name in SIGNATURE_PARAMS]
@@ -277,7 +302,7 @@ def _forged(request: Request) -> response.HTTPResponse:
 
 def _first_delivery(key: str) -> bool:
     with claims_session() as session:
-        return repository.first_delivery_of_wechat_message(session, key)
+        return repository.first_delivery_of_wechat_message(session, key, MESSAGE_MEMORY)
 
 
 async def _button_choice(app: Any, openid: str, text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from wechatpy.events import BaseEvent
@@ -26,6 +27,12 @@ SUBSCRIBE_EVENTS = {"subscribe", "subscribe_scan"}
 SILENT_EVENTS = {"unsubscribe"}
 CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.。、]?\s*$")
 VALUED_OPTION = re.compile(r"^\s*(\d{1,2})\s*(?:分|星)?\s*$")  # an option that is a number
+# WeChat signs every request with its time. One signed further than this from our
+# clock is refused: a captured request cannot be replayed later.
+SIGNATURE_WINDOW = timedelta(minutes=5)
+# A request is accepted up to the window before and after its timestamp, so a replay
+# arrives at most two windows after the first delivery; its key is kept longer.
+MESSAGE_MEMORY = 2 * SIGNATURE_WINDOW + timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,15 @@ class ChannelReply:
 
 
 Inbound = ToBot | PhotoToStore | ChannelReply | None
+
+
+def signed_recently(timestamp: str | None, now: float) -> bool:
+    """Whether a signature's timestamp (Unix seconds) is within the window of `now`."""
+    try:
+        signed_at = int(timestamp or "")
+    except ValueError:
+        return False
+    return abs(now - signed_at) <= SIGNATURE_WINDOW.total_seconds()
 
 
 def message_key(message: BaseMessage) -> str:

@@ -68,7 +68,6 @@ COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
 AFTERSALES_NUMBER_PREFIX = "BQ"  # 保全申请编号
 COMPLAINT_MATERIALS_WORKING_DAYS = 5
 COMPLAINT_ACCEPTANCE_WORKING_DAYS = 10
-WECHAT_MESSAGE_MEMORY = timedelta(days=1)
 # How far back claim-free years are counted; the rule needs three.
 _MAX_HISTORY_YEARS = 10
 
@@ -162,15 +161,13 @@ def customer_by_openid(session: Session, openid: str) -> Customer | None:
 
 
 def first_delivery_of_wechat_message(
-    session: Session, message_key: str, now: datetime | None = None
+    session: Session, message_key: str, remember_for: timedelta, now: datetime | None = None
 ) -> bool:
-    """Remember a WeChat message; False if it was already taken (a retry, maybe by
-    another server). Keys older than a day are forgotten: WeChat retries within seconds."""
+    """Remember a WeChat message; False if it was already taken (a retry or a replay,
+    maybe on another server). Keys older than `remember_for` are forgotten."""
     moment = now or utcnow()
     session.execute(
-        delete(WechatInboundMessage).where(
-            WechatInboundMessage.received_at < moment - WECHAT_MESSAGE_MEMORY
-        )
+        delete(WechatInboundMessage).where(WechatInboundMessage.received_at < moment - remember_for)
     )
     session.add(WechatInboundMessage(message_key=message_key, received_at=moment))
     try:

@@ -70,9 +70,22 @@ class WeChatUser:
             message.setdefault("MsgId", str(next(_message_ids)))
         return message
 
-    def post(self, message: dict[str, Any], token: str = TOKEN) -> requests.Response:
+    def post(
+        self, message: dict[str, Any], token: str = TOKEN, signed_at: float | None = None
+    ) -> requests.Response:
+        return self.deliver(*self.signed(message, token, signed_at))
+
+    def deliver(self, params: dict[str, str], body: str) -> requests.Response:
+        """POST a signed request as it is: WeChat's delivery, or someone replaying it."""
+        return requests.post(self.url, params=params, data=body.encode("utf-8"), timeout=10)
+
+    def signed(
+        self, message: dict[str, Any], token: str = TOKEN, signed_at: float | None = None
+    ) -> tuple[dict[str, str], str]:
+        """The query and body WeChat sends for `message`, signed at `signed_at` (now)."""
         plain = xmltodict.unparse({"xml": message}, full_document=False)
-        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+        timestamp = str(int(time.time() if signed_at is None else signed_at))
+        nonce = uuid.uuid4().hex[:10]
         params = signature_params(timestamp, nonce, token)
         body = plain
         if self.encrypted:
@@ -83,7 +96,7 @@ class WeChatUser:
                 {"xml": {"ToUserName": ACCOUNT, "Encrypt": sealed["Encrypt"]}}, full_document=False
             )
             params.update(encrypt_type="aes", msg_signature=sealed["MsgSignature"])
-        return requests.post(self.url, params=params, data=body.encode("utf-8"), timeout=10)
+        return params, body
 
     # --- a turn of the conversation ------------------------------------------
 

@@ -60,13 +60,19 @@ def claims(wechat_db_url: str):
 # --- the server URL and its signatures -----------------------------------------
 
 
+def now() -> str:
+    return str(int(time.time()))
+
+
 def test_wechat_checks_the_server_url_and_gets_its_echostr_back(wechat_stack):
     url = f"{wechat_stack.rasa_url}/webhooks/wechat/webhook"
-    signed = {**signature_params("1700000000", "n0nce"), "echostr": "8390127465"}
+    signed = {**signature_params(now(), "n0nce"), "echostr": "8390127465"}
     answer = requests.get(url, params=signed, timeout=10)
     assert answer.status_code == 200 and answer.text == "8390127465"
-    forged = {**signature_params("1700000000", "n0nce", token="guessed"), "echostr": "1"}
+    forged = {**signature_params(now(), "n0nce", token="guessed"), "echostr": "1"}
     assert requests.get(url, params=forged, timeout=10).status_code == 403
+    from_2017 = {**signature_params("1500000000", "n0nce"), "echostr": "1"}
+    assert requests.get(url, params=from_2017, timeout=10).status_code == 403
 
 
 def forged_warnings(stack) -> int:
@@ -86,7 +92,7 @@ def test_a_forged_message_is_refused_with_403_logged_and_never_processed(
     assert unsigned.status_code == 403
     # Safe mode: a right URL signature, but the encrypted part is not signed with our token.
     params = {
-        **signature_params("1700000000", "abc"),
+        **signature_params(now(), "abc"),
         "encrypt_type": "aes",
         "msg_signature": "0" * 40,
     }
@@ -97,6 +103,70 @@ def test_a_forged_message_is_refused_with_403_logged_and_never_processed(
     time.sleep(2)
     assert fake_wechat.texts_to(wechat_user.openid) == []
     assert forged_warnings(wechat_stack) == warned + 3
+
+
+def stale_warnings(stack) -> int:
+    log = stack.log_file.read_text(encoding="utf-8", errors="replace")
+    return sum(
+        1 for line in log.splitlines() if "WARNING" in line and "off the server clock" in line
+    )
+
+
+SIGNED = {
+    "2017": lambda: 1500000000,  # 2017-07-14: wechatpy alone accepts it
+    "six minutes ago": lambda: time.time() - 6 * 60,
+    "in six minutes": lambda: time.time() + 6 * 60,
+}
+
+
+@pytest.mark.parametrize(
+    ("when", "encrypted"),
+    [
+        ("2017", False),
+        ("six minutes ago", False),
+        ("six minutes ago", True),
+        ("in six minutes", False),
+    ],
+)
+def test_a_request_signed_more_than_five_minutes_off_is_refused_logged_and_never_processed(
+    wechat_stack, fake_wechat, when, encrypted
+):
+    user = WeChatUser(wechat_stack, fake_wechat, encrypted=encrypted)
+    signed_at = SIGNED[when]()
+    warned = stale_warnings(wechat_stack)
+    message = user.xml("text", Content=COVERAGE_QUESTION)
+    assert user.post(message, signed_at=signed_at).status_code == 403
+    time.sleep(2)
+    assert fake_wechat.texts_to(user.openid) == []
+    assert stale_warnings(wechat_stack) == warned + 1
+    # The same message signed now is the customer's, and is answered.
+    assert user.post(message).status_code == 200
+    assert user.bot_replies_in_turn(f"msg:{message['MsgId']}") == 1
+
+
+def test_a_replayed_request_inside_the_five_minutes_is_handled_once(
+    encrypted_wechat_user, fake_wechat, coverage_answer
+):
+    user = encrypted_wechat_user
+    message = user.xml("text", Content=COVERAGE_QUESTION)
+    captured = user.signed(message, signed_at=time.time() - 3 * 60)  # inside the window
+    assert user.deliver(*captured).text == "success"
+    turn = f"msg:{message['MsgId']}"
+    assert user.bot_replies_in_turn(turn) == 1
+    replay = user.deliver(*captured)
+    assert (replay.status_code, replay.text) == (200, "success")  # WeChat must not retry
+    time.sleep(2)
+    heard = [e for e in user.tracker()["events"] if e["event"] == "user"]
+    assert [e.get("message_id") for e in heard] == [turn]
+    assert fake_wechat.texts_to(user.openid) == coverage_answer
+    # An event has no MsgId: sender and CreateTime recognise its replay.
+    follow = user.signed(user.xml("event", Event="subscribe"))
+    assert user.deliver(*follow).text == "success"
+    welcome = fake_wechat.wait_for_texts(user.openid, len(coverage_answer) + 1)[-1]
+    assert welcome == text("utter_wechat_welcome")
+    assert user.deliver(*follow).text == "success"
+    time.sleep(2)
+    assert fake_wechat.texts_to(user.openid) == [*coverage_answer, welcome]
 
 
 # --- conversations ---------------------------------------------------------------

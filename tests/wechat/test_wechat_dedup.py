@@ -1,4 +1,5 @@
-"""Remembering WeChat messages in the claims database, so retries are processed once."""
+"""Remembering WeChat messages in the claims database, so retries and replays are
+processed once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.wechat_messages import MESSAGE_MEMORY, SIGNATURE_WINDOW
 from bot.db import repository
 from bot.db.models import WechatInboundMessage, utcnow
 from bot.db.schema import upgrade_to_head
@@ -24,20 +26,36 @@ def session(tmp_path):
     engine.dispose()
 
 
+def first(session, key: str, **when) -> bool:
+    return repository.first_delivery_of_wechat_message(session, key, MESSAGE_MEMORY, **when)
+
+
 def test_a_message_key_is_taken_once(session):
-    assert repository.first_delivery_of_wechat_message(session, "msg:1") is True
+    assert first(session, "msg:1") is True
     session.commit()
-    assert repository.first_delivery_of_wechat_message(session, "msg:1") is False
-    assert repository.first_delivery_of_wechat_message(session, "msg:2") is True
+    assert first(session, "msg:1") is False
+    assert first(session, "msg:2") is True
     session.commit()
     assert session.execute(select(func.count(WechatInboundMessage.id))).scalar_one() == 2
 
 
-def test_keys_older_than_a_day_are_forgotten(session):
-    long_ago = utcnow() - timedelta(days=2)
-    assert repository.first_delivery_of_wechat_message(session, "msg:old", now=long_ago)
+def test_a_key_is_kept_for_as_long_as_a_replay_of_its_request_can_be_accepted():
+    # Signed at T, a request passes from T - window to T + window.
+    assert MESSAGE_MEMORY > 2 * SIGNATURE_WINDOW
+
+
+def test_a_replay_inside_the_window_is_still_recognised(session):
+    signed = utcnow() - 2 * SIGNATURE_WINDOW + timedelta(seconds=5)
+    assert first(session, "msg:captured", now=signed)
     session.commit()
-    assert repository.first_delivery_of_wechat_message(session, "msg:new")
+    assert first(session, "msg:captured") is False
+
+
+def test_keys_older_than_the_memory_are_forgotten(session):
+    long_ago = utcnow() - MESSAGE_MEMORY - timedelta(minutes=1)
+    assert first(session, "msg:old", now=long_ago)
+    session.commit()
+    assert first(session, "msg:new")
     session.commit()
     keys = session.execute(select(WechatInboundMessage.message_key)).scalars().all()
     assert keys == ["msg:new"]

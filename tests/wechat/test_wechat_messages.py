@@ -16,6 +16,7 @@ from bot.channels.wechat_messages import (
     inbound,
     location_message,
     message_key,
+    signed_recently,
 )
 from bot.nlu.normalize import normalize
 from bot.texts import response_text
@@ -124,3 +125,25 @@ def test_a_typed_number_picks_the_offered_option(typed, payload):
 
 def test_a_number_means_nothing_when_no_options_were_offered():
     assert chosen_payload("1", []) is None
+
+
+NOW = 1_763_781_000.0
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "recent"),
+    [
+        ("1763781000", True),
+        ("1763780700", True),  # five minutes ago: still inside
+        ("1763781300", True),  # five minutes ahead (WeChat's clock a little fast)
+        ("1763780699", False),
+        ("1763781301", False),
+        ("1500000000", False),  # 2017
+        ("", False),
+        (None, False),
+        ("17637810OO", False),
+        ("1763781000.5", False),
+    ],
+)
+def test_a_signature_counts_only_within_five_minutes_of_the_server_clock(timestamp, recent):
+    assert signed_recently(timestamp, NOW) is recent
