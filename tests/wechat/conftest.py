@@ -11,12 +11,13 @@ from bot.launcher import Stack, start_stack
 from tests.conftest import free_port, seeded_claims_db
 
 from .fake_wechat import JPEG, FakeWeChat
-from .support import APP_ID, APP_SECRET, FRONT_PHOTO, WeChatUser, wechat_env
+from .support import APP_ID, APP_SECRET, BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, wechat_env
 
 
 @pytest.fixture(scope="session")
 def fake_wechat() -> FakeWeChat:
-    fake = FakeWeChat(APP_ID, APP_SECRET, media={FRONT_PHOTO: JPEG}).start()
+    media = {FRONT_PHOTO: JPEG, BROKEN_PHOTO: JPEG[: len(JPEG) // 2] + b"<?php phpinfo(); ?>"}
+    fake = FakeWeChat(APP_ID, APP_SECRET, media=media).start()
     yield fake
     fake.stop()
 

@@ -24,6 +24,7 @@ TOKEN = "fake-callback-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat issues
 ACCOUNT = "gh_0123456789ab"  # the 公众号's own id (ToUserName)
 FRONT_PHOTO = "media-front-photo"
+BROKEN_PHOTO = "media-broken-photo"  # half a JPEG with PHP behind it: does not decode
 _message_ids = itertools.count(int(time.time()) * 1000)
 
 

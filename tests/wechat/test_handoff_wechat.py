@@ -18,6 +18,7 @@ from bot.launcher import Stack, start_stack
 from bot.texts import _responses, response_text
 from tests.conftest import AGENT_PASSWORDS, claims_session, free_port, seeded_claims_db
 from tests.console.support import ConsoleAgent
+from tests.images import decoded
 
 from .fake_wechat import JPEG, FakeWeChat
 from .support import FRONT_PHOTO, WeChatUser, wechat_env
@@ -138,7 +139,8 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     said = [(line["who"], line["text"]) for line in detail["transcript"]]
     assert ("customer", "转人工") in said and ("customer", waiting_words) in said, said
     assert len(detail["photos"]) == 1
-    assert agent01.get(detail["photos"][0]["url"]).content == JPEG
+    seen = decoded(agent01.get(detail["photos"][0]["url"]).content)  # stored re-encoded
+    assert seen.size == decoded(JPEG).size
 
     # The agent's reply goes out through WeChat's customer-service API.
     reply = "您好，我是客服小王，请问车还能开吗？"

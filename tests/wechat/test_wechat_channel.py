@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.db.models import Customer, Photo, Report, WechatBinding, WechatInboundMessage
 from bot.db.session import make_engine, make_session_factory
 
-from .support import FRONT_PHOTO, WeChatUser, signature_params
+from .support import BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, signature_params
 
 pytestmark = pytest.mark.servers
 
@@ -304,6 +304,11 @@ def test_a_report_from_wechat_takes_the_shared_location_numbered_choices_and_a_p
     claims.expire_all()
     [stored] = claims.execute(select(Photo).where(Photo.report_id == report.id)).scalars().all()
     assert stored.content_type == "image/jpeg"
+    # A file that does not decode as a photo is refused, in the chat.
+    broken = wechat_user.xml("image", MediaId=BROKEN_PHOTO, PicUrl="http://mmbiz.qpic.cn/z")
+    assert wechat_user.channel_reply(broken) == text("utter_photo_wrong_type")
+    claims.expire_all()
+    assert len(claims.execute(select(Photo).where(Photo.report_id == report.id)).all()) == 1
 
 
 def test_a_photo_without_an_open_report_is_refused_politely(wechat_user):
