@@ -57,4 +57,3 @@ def phone_last4_matches(phone_on_file: str, given: str) -> bool:
     """True only for exactly four digits equal to the end of the phone on file."""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", given))
     return len(digits) == 4 and phone_on_file.endswith(digits)
-

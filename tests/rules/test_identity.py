@@ -42,4 +42,3 @@ def test_the_last_four_phone_digits_match(given):
 @pytest.mark.parametrize("given", ["0002", "001", "00001", "13800000001", ""])
 def test_anything_but_exactly_the_last_four_digits_fails(given):
     assert not phone_last4_matches("13800000001", given)
-
