@@ -43,6 +43,7 @@ from wechatpy.exceptions import InvalidSignatureException, WeChatException
 from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
+from bot.channels.guard import guarded
 from bot.channels.wechat_api import WeChatApiClient, session_storage
 from bot.channels.wechat_messages import (
     CHOICE,
@@ -261,7 +262,9 @@ class WeChatInput(InputChannel):
                     )
             elif isinstance(action, ToBot):
                 text = await _button_choice(app, openid, action.text)
-                await on_new_message(self._user_message(text, output, openid, key))
+                message = self._user_message(text, output, openid, key)
+                message.metadata = {"client": f"wechat:{openid}"}  # per-client limits
+                await guarded(on_new_message)(message)
         except Exception:
             logger.exception("WeChat message %s from %s could not be handled", key, openid)
 

@@ -15,6 +15,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
 from bot.launcher import Stack
+from tests.conftest import rasa_api
 
 from .fake_wechat import FakeWeChat
 
@@ -135,8 +136,7 @@ class WeChatUser:
         raise AssertionError(f"turn {turn_id} did not finish: {self.tracker()['events'][-5:]}")
 
     def tracker(self) -> dict[str, Any]:
-        url = f"{self.stack.rasa_url}/conversations/{self.openid}/tracker"
-        return requests.get(url, timeout=10).json()
+        return rasa_api(self.stack, "GET", f"/conversations/{self.openid}/tracker").json()
 
     def say(self, text: str) -> list[str]:
         return self.send(self.xml("text", Content=text))

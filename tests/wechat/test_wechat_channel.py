@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.db.models import Customer, Photo, Report, WechatBinding, WechatInboundMessage
 from bot.db.session import make_engine, make_session_factory
+from tests.conftest import rasa_api
 
 from .support import BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, signature_params
 
@@ -321,8 +322,8 @@ def test_a_photo_without_an_open_report_is_refused_politely(wechat_user):
 
 def restart(user: WeChatUser) -> None:
     """A new conversation: every slot, identity included, is forgotten."""
-    url = f"{user.stack.rasa_url}/conversations/{user.openid}/tracker/events"
-    assert requests.post(url, json={"event": "restart"}, timeout=10).status_code == 200
+    path = f"/conversations/{user.openid}/tracker/events"
+    assert rasa_api(user.stack, "POST", path, json={"event": "restart"}).status_code == 200
 
 
 def test_a_wechat_user_verifies_once_and_is_remembered_in_the_next_conversation(
@@ -363,9 +364,12 @@ def test_an_out_of_band_message_reaches_the_wechat_user_through_the_latest_chann
 ):
     wechat_user.say("你好")
     before = len(fake_wechat.texts_to(wechat_user.openid))
-    url = f"{wechat_stack.rasa_url}/conversations/{wechat_user.openid}/execute"
-    answer = requests.post(
-        url, params={"output_channel": "latest"}, json={"name": "utter_how_can_i_help"}, timeout=60
+    answer = rasa_api(
+        wechat_stack,
+        "POST",
+        f"/conversations/{wechat_user.openid}/execute",
+        params={"output_channel": "latest"},
+        json={"name": "utter_how_can_i_help"},
     )
     assert answer.status_code == 200, answer.text
     texts = fake_wechat.wait_for_texts(wechat_user.openid, before + 1)
