@@ -8,7 +8,7 @@ help:
 	@echo "make run       set up, train if needed, seed the demo database, start the bot"
 	@echo "make test      set up, then run the whole test suite (PostgreSQL included)"
 	@echo "make shell     chat with the bot in this terminal"
-	@echo "make evaluate  held-out NLU evaluation, report under results/"
+	@echo "make evaluate  held-out NLU evaluation, report under results/ (REAL=<questions file>)"
 	@echo "make train     train the model if its inputs changed"
 	@echo "make db        create and seed the embedded SQLite claims database"
 	@echo "make lint      ruff"
@@ -45,8 +45,9 @@ bench: setup
 	@scripts/cluster.sh install
 	@$(WITH_ENV) python scripts/bench.py $(ARGS)
 
+# REAL=<file of real customers' questions> adds their labelled lines (evaluation/real_labels.tsv).
 evaluate: setup
-	@$(WITH_ENV) python scripts/evaluate.py
+	@$(WITH_ENV) python scripts/evaluate.py $(if $(REAL),--real "$(REAL)")
 
 lint: setup
 	@$(WITH_ENV) ruff check . && ruff format --check .

@@ -91,6 +91,15 @@ class Baseline:
         faq = [(t, faq_key(m)) for t, m in zip(texts, self.train, strict=True) if faq_key(m)]
         self.answers = text_classifier().fit(*zip(*faq, strict=True))
 
+    def predict(self, texts: list[str]) -> list[str]:
+        """The answer key (``faq/<key>``) or the intent for each raw message."""
+        texts = [normalize(t) for t in texts]
+        intents = list(self.intents.predict(texts))
+        return [
+            self.answers.predict([text])[0] if intent == "faq" else intent
+            for text, intent in zip(texts, intents, strict=True)
+        ]
+
     def _score(self, test: list) -> tuple[list, list, float]:
         """Gold and predicted intents of ``test``, and the share of right FAQ answers."""
         texts = [normalize(m.get("text")) for m in test]

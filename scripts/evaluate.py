@@ -12,16 +12,24 @@
 5. The same model on evaluation/fresh_questions.yml: questions written apart
    from the training data by someone who did not read it, never trained or
    tuned on — how the bot does on words it has not seen (results/fresh/).
+6. With ``--real FILE`` (``make evaluate REAL=FILE``): the same model and the
+   baseline on real customers' questions, joined at evaluation time with the
+   line numbers and labels of evaluation/real_labels.tsv — accuracy overall,
+   on covered questions, how uncovered ones are handled, requests to act
+   (results/real/; the rules are in scripts/real_questions.py).
 """
 
 import argparse
+import asyncio
 import json
+import logging
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import real_questions
 from baseline import Baseline
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
 from rasa.shared.nlu.training_data.loading import load_data
@@ -30,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 SPLIT = RESULTS / "split"
 FRESH = ROOT / "evaluation" / "fresh_questions.yml"
+REAL_LABELS = ROOT / "evaluation" / "real_labels.tsv"
 SEED = 42
 TARGETS = {"intent_macro_f1": 0.95, "faq_accuracy": 0.92, "entity_f1": 0.95}
 
@@ -98,6 +107,55 @@ def fresh_figures(model: Path, baseline: Baseline) -> list[str]:
     return lines
 
 
+def parse_all(model: Path, texts: list[str]) -> list[str]:
+    """What the trained NLU model makes of each message (an FAQ answer key or an intent)."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # not one debug line per message
+    agent = Agent.load(str(model))
+
+    async def parse() -> list[dict]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return [real_questions.label_of_parse(parsed) for parsed in asyncio.run(parse())]
+
+
+def real_figures(model: Path, baseline: Baseline, questions_file: Path) -> list[str]:
+    """Bot and baseline on the labelled real questions; the report in results/real/."""
+    labels_text = REAL_LABELS.read_text(encoding="utf-8")
+    labels = real_questions.read_labels(labels_text)
+    texts = real_questions.join_questions(
+        labels, questions_file.read_bytes(), real_questions.checksum_of(labels_text)
+    )
+    bot, theirs = parse_all(model, texts), baseline.predict(texts)
+    figures = {
+        "bot": real_questions.score(labels, bot),
+        "baseline": real_questions.score(labels, theirs),
+    }
+    lines = [
+        "",
+        f"## Real customers' questions ({len(labels)} labelled lines of {questions_file.name};"
+        " development data labelled by us)",
+        "",
+        *real_questions.table(figures["bot"], figures["baseline"]),
+        "",
+        "Uncovered and off-topic questions are right only with an honest non-answer"
+        " (not understood, off topic, a hand-off); any FAQ answer to them is wrong.",
+    ]
+    out = RESULTS / "real"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "real_questions.md").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    (out / "real_questions.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    # Line numbers only: the questions stay in their own file.
+    rows = ["line\tlabel\tbot\tbaseline"] + [
+        f"{label.line}\t{'|'.join(label.accepted)}\t{b}\t{t}"
+        for label, b, t in zip(labels, bot, theirs, strict=True)
+    ]
+    (out / "predictions.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return lines
+
+
 def write_report(figures: dict, baseline: dict, extra: list[str]) -> None:
     lines = [
         f"# NLU evaluation (held-out 20 %, seed {SEED})",
@@ -133,7 +191,14 @@ def main() -> None:
         action="store_true",
         help="keep results/split from the last run (compare pipelines)",
     )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        help="real customers' questions, one a line, labelled in evaluation/real_labels.tsv",
+    )
     args = parser.parse_args()
+    if args.real and not args.real.is_file():
+        parser.error(f"--real {args.real}: no such file (the real questions are not in the repo)")
     if args.reuse_split:
         train_file, test_file = SPLIT / "train.yml", SPLIT / "test.yml"
     else:
@@ -169,6 +234,8 @@ def main() -> None:
     model = model_dir / "evaluation.tar.gz"
     baseline = Baseline(train_file)  # fitted once, scored on both question sets
     extra = fresh_figures(model, baseline) if FRESH.exists() else []
+    if args.real:
+        extra += real_figures(model, baseline, args.real)
     write_report(summarise(train_seconds), baseline.figures(test_file), extra)
 
 

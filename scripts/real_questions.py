@@ -1,0 +1,206 @@
+"""Scoring on real customers' questions: ``make evaluate REAL=<questions file>``.
+
+The questions (one a line) stay outside the project; evaluation/real_labels.tsv
+keeps only line numbers and labels, and they are joined here at evaluation time.
+Everything in this module is pure (no Rasa, no model, no file access), so the
+rules below are unit-tested on their own (tests/test_real_questions_scoring.py).
+
+What a prediction is: ``faq/<key>`` when the bot (or the baseline) answers with
+that FAQ answer, else the intent it chose (``off_topic`` for any off-topic
+answer, ``nlu_fallback`` when nothing was confident enough).
+
+What counts as right:
+
+- a covered question (label ``faq/<key>``): one of its labelled answers;
+- a request to act (label an intent such as ``report_accident``): one of its
+  labelled flows (or the FAQ answer labelled beside it);
+- an uncovered or off-topic question: an honest non-answer, i.e. one of
+  ``NON_ANSWERS`` — the "not understood" reply (``nlu_fallback``), an
+  off-topic reply, a hand-off to a person, or the bot's "I can't answer that
+  exactly" class once it has one. Any FAQ answer is a wrong answer; any other
+  intent (a flow such as the identity check, small talk) is counted apart as
+  "sent elsewhere". Both are "given an answer" in the issue-14 target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+# Predictions that tell the customer we cannot answer, rather than answering
+# something else. The "can't answer" class must be added here when it lands.
+NON_ANSWERS = frozenset({"nlu_fallback", "off_topic", "request_human", "uncovered"})
+UNCOVERED, OFF_TOPIC = "uncovered", "off_topic"
+TOPICS = frozenset(
+    {
+        "other_city",
+        "injury_items",
+        "premium",
+        "which_covers",
+        "transfer",
+        "buy_channel",
+        "lapse",
+        "cancel_refund",
+        "assessment_dispute",
+        "other",
+    }
+)
+# Issue 14, on the labelled development set.
+TARGETS = {"overall": 0.88, "covered": 0.92, "uncovered_answered": 0.10}
+CHECKSUM_MARK = "# questions sha256:"
+
+
+@dataclass(frozen=True)
+class Label:
+    line: int  # 1-based line of the questions file
+    accepted: tuple[str, ...]  # predictions that are right ("|"-separated in the file)
+    topic: str | None = None  # what an uncovered question is about
+
+    @property
+    def kind(self) -> str:
+        """covered, act, uncovered or off_topic, from the first label."""
+        first = self.accepted[0]
+        if first in (UNCOVERED, OFF_TOPIC):
+            return first
+        return "covered" if first.startswith("faq/") else "act"
+
+
+def read_labels(text: str) -> list[Label]:
+    """The rows of a labels file: ``line<TAB>label[|label…][<TAB>topic]``; # starts a comment."""
+    labels = []
+    for row in text.splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        line, label, *topic = row.split("\t")
+        labels.append(Label(int(line), tuple(label.split("|")), topic[0] if topic else None))
+    return labels
+
+
+def checksum_of(labels_text: str) -> str | None:
+    """The SHA-256 of the questions file the labels were made for, if the header names it."""
+    for row in labels_text.splitlines():
+        if row.startswith(CHECKSUM_MARK):
+            return row[len(CHECKSUM_MARK) :].strip()
+    return None
+
+
+def join_questions(labels: list[Label], questions: bytes, checksum: str | None) -> list[str]:
+    """The labelled questions, in the order of ``labels``.
+
+    Refuses a questions file other than the one that was labelled: a line
+    number would then point at another question.
+    """
+    if checksum and hashlib.sha256(questions).hexdigest() != checksum:
+        raise ValueError("the questions file is not the one that was labelled (SHA-256 differs)")
+    lines = questions.decode("utf-8").splitlines()
+    missing = [label.line for label in labels if not 1 <= label.line <= len(lines)]
+    if missing:
+        raise ValueError(f"labelled lines missing from the questions file: {missing[:5]}")
+    return [lines[label.line - 1].strip() for label in labels]
+
+
+def label_of_parse(parsed: dict) -> str:
+    """A prediction from Rasa's parse result: the FAQ answer key, or the intent."""
+    intent = parsed["intent"]["name"]
+    if intent == "faq":
+        return parsed["response_selector"]["faq"]["response"]["intent_response_key"]
+    return intent
+
+
+def outcome(predicted: str) -> str:
+    """answer (an FAQ answer), non_answer (honest), or elsewhere (any other intent)."""
+    if predicted.startswith("faq/"):
+        return "answer"
+    return "non_answer" if predicted.split("/")[0] in NON_ANSWERS else "elsewhere"
+
+
+def is_right(label: Label, predicted: str) -> bool:
+    if label.kind in (UNCOVERED, OFF_TOPIC):
+        return outcome(predicted) == "non_answer"
+    return predicted in label.accepted
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def score(labels: list[Label], predicted: list[str]) -> dict:
+    """The figures of one model (bot or baseline) on the labelled questions."""
+    if len(labels) != len(predicted):
+        raise ValueError("one prediction per labelled question")
+    pairs = list(zip(labels, predicted, strict=True))
+
+    def group(kind: str) -> list[tuple[Label, str]]:
+        return [(label, p) for label, p in pairs if label.kind == kind]
+
+    covered, act, uncovered, off_topic = (
+        group(k) for k in ("covered", "act", UNCOVERED, OFF_TOPIC)
+    )
+    outcomes = [outcome(p) for _, p in uncovered]
+    topics: dict[str, dict[str, int]] = {}
+    for label, p in uncovered:
+        counts = topics.setdefault(label.topic or "other", {"questions": 0, "answered": 0})
+        counts["questions"] += 1
+        counts["answered"] += outcome(p) != "non_answer"
+    return {
+        "questions": len(pairs),
+        "overall": _share(sum(is_right(label, p) for label, p in pairs), len(pairs)),
+        "covered_count": len(covered),
+        "covered": _share(sum(is_right(label, p) for label, p in covered), len(covered)),
+        "uncovered_count": len(uncovered),
+        "uncovered_non_answer": _share(outcomes.count("non_answer"), len(uncovered)),
+        "uncovered_wrong_answer": _share(outcomes.count("answer"), len(uncovered)),
+        "uncovered_elsewhere": _share(outcomes.count("elsewhere"), len(uncovered)),
+        "uncovered_answered": _share(len(outcomes) - outcomes.count("non_answer"), len(uncovered)),
+        "act_count": len(act),
+        "act": _share(sum(is_right(label, p) for label, p in act), len(act)),
+        "off_topic_count": len(off_topic),
+        "off_topic": _share(sum(is_right(label, p) for label, p in off_topic), len(off_topic)),
+        "topics": dict(sorted(topics.items(), key=lambda item: -item[1]["questions"])),
+    }
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _target(key: str, value: float | None) -> str:
+    if key not in TARGETS or value is None:
+        return ""
+    goal = TARGETS[key]
+    met = value <= goal if key == "uncovered_answered" else value >= goal
+    sign = "≤" if key == "uncovered_answered" else "≥"
+    return f"{sign} {goal:.2f} ({'met' if met else 'MISSED'})"
+
+
+def table(bot: dict, baseline: dict) -> list[str]:
+    """Markdown lines: the headline figures of both models, then the uncovered topics."""
+    rows = [
+        ("overall", f"overall accuracy ({bot['questions']})"),
+        ("covered", f"covered: the right answer ({bot['covered_count']})"),
+        ("uncovered_non_answer", f"uncovered: honest non-answer ({bot['uncovered_count']})"),
+        ("uncovered_wrong_answer", "uncovered: a wrong FAQ answer"),
+        ("uncovered_elsewhere", "uncovered: sent elsewhere (a flow, small talk)"),
+        ("uncovered_answered", "uncovered: given an answer (the two above)"),
+        ("act", f"requests to act: the right flow ({bot['act_count']})"),
+        ("off_topic", f"off topic: a non-answer ({bot['off_topic_count']})"),
+    ]
+    lines = [
+        "| figure | bot | baseline (TF-IDF + LR) | target (issue 14) |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {_cell(bot[key])} | {_cell(baseline[key])} | {_target(key, bot[key])} |"
+        for key, name in rows
+    ]
+    lines += [
+        "",
+        "| uncovered topic | questions | bot gave an answer | baseline gave an answer |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {topic} | {counts['questions']} | {counts['answered']} "
+        f"| {baseline['topics'][topic]['answered']} |"
+        for topic, counts in bot["topics"].items()
+    ]
+    return lines

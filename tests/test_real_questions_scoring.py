@@ -1,0 +1,161 @@
+"""How `make evaluate REAL=…` scores real customers' questions, without the file or a model."""
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from real_questions import (  # noqa: E402
+    TOPICS,
+    Label,
+    checksum_of,
+    is_right,
+    join_questions,
+    label_of_parse,
+    read_labels,
+    score,
+    table,
+)
+
+SAMPLE = """# a comment line
+# questions sha256: abc123
+1\tfaq/jiaoqiang_limits
+4\tfaq/sanzhe_coverage|faq/jiaoqiang_coverage
+7\tuncovered\tother_city
+10\tcheck_claim_status
+13\toff_topic
+"""
+
+COVERED = Label(1, ("faq/jiaoqiang_limits",))
+UNCOVERED = Label(7, ("uncovered",), "other_city")
+ACT = Label(10, ("check_claim_status",))
+
+
+def test_labels_file_gives_line_accepted_answers_and_topic_and_skips_comments():
+    labels = read_labels(SAMPLE)
+    assert [label.line for label in labels] == [1, 4, 7, 10, 13]
+    assert labels[1].accepted == ("faq/sanzhe_coverage", "faq/jiaoqiang_coverage")
+    assert labels[2].topic == "other_city"
+    assert [label.kind for label in labels] == [
+        "covered",
+        "covered",
+        "uncovered",
+        "act",
+        "off_topic",
+    ]
+    assert checksum_of(SAMPLE) == "abc123"
+
+
+def test_covered_question_is_right_only_with_one_of_its_answers():
+    either = Label(4, ("faq/sanzhe_coverage", "faq/jiaoqiang_coverage"))
+    assert is_right(COVERED, "faq/jiaoqiang_limits")
+    assert is_right(either, "faq/jiaoqiang_coverage")
+    assert not is_right(COVERED, "faq/jiaoqiang_coverage")
+    assert not is_right(COVERED, "nlu_fallback")  # not answering a covered question is a miss
+
+
+def test_uncovered_question_is_right_only_with_an_honest_non_answer():
+    for honest in ("nlu_fallback", "off_topic", "request_human"):
+        assert is_right(UNCOVERED, honest), honest
+    assert not is_right(UNCOVERED, "faq/chesun_theft")  # a confident answer to another question
+    assert not is_right(UNCOVERED, "ask_my_policy")  # sent into a flow it did not ask for
+
+
+def test_request_to_act_is_right_only_in_its_flow():
+    assert is_right(ACT, "check_claim_status")
+    assert not is_right(ACT, "faq/claim_status_meanings")
+    assert not is_right(ACT, "report_accident")
+
+
+def test_score_splits_uncovered_into_non_answers_wrong_answers_and_elsewhere():
+    labels = [
+        COVERED,
+        Label(2, ("faq/chesun_glass",)),
+        UNCOVERED,
+        Label(8, ("uncovered",), "premium"),
+        Label(9, ("uncovered",), "premium"),
+        Label(11, ("uncovered",), "premium"),
+        ACT,
+        Label(13, ("off_topic",)),
+    ]
+    predicted = [
+        "faq/jiaoqiang_limits",  # right
+        "faq/chesun_theft",  # wrong answer to a covered question
+        "nlu_fallback",  # honest
+        "faq/ncd_premium",  # wrong answer
+        "off_topic",  # honest
+        "report_accident",  # elsewhere
+        "check_claim_status",  # right flow
+        "faq/claim_steps",  # off topic answered
+    ]
+    figures = score(labels, predicted)
+    assert figures["questions"] == 8
+    assert figures["overall"] == pytest.approx(4 / 8)
+    assert (figures["covered_count"], figures["covered"]) == (2, 0.5)
+    assert figures["uncovered_count"] == 4
+    assert figures["uncovered_non_answer"] == 0.5
+    assert figures["uncovered_wrong_answer"] == 0.25
+    assert figures["uncovered_elsewhere"] == 0.25
+    assert figures["uncovered_answered"] == 0.5
+    assert (figures["act_count"], figures["act"]) == (1, 1.0)
+    assert (figures["off_topic_count"], figures["off_topic"]) == (1, 0.0)
+    assert figures["topics"] == {
+        "premium": {"questions": 3, "answered": 2},
+        "other_city": {"questions": 1, "answered": 0},
+    }
+
+
+def test_a_group_without_questions_has_no_share_and_the_table_shows_a_dash():
+    figures = score([COVERED], ["faq/jiaoqiang_limits"])
+    assert figures["act"] is None and figures["uncovered_answered"] is None
+    lines = table(figures, figures)
+    assert any(line.startswith("| requests to act") and "| – |" in line for line in lines)
+
+
+def test_table_marks_each_issue_target_met_or_missed():
+    bot = score([COVERED, UNCOVERED], ["faq/jiaoqiang_limits", "faq/chesun_theft"])
+    lines = "\n".join(table(bot, bot))
+    assert "| covered: the right answer (1) | 1.00 | 1.00 | ≥ 0.92 (met) |" in lines
+    assert "| uncovered: given an answer (the two above) | 1.00 | 1.00 | ≤ 0.10 (MISSED) |" in lines
+    assert "| overall accuracy (2) | 0.50 | 0.50 | ≥ 0.88 (MISSED) |" in lines
+
+
+def test_prediction_is_the_faq_answer_key_or_the_intent():
+    faq = {
+        "intent": {"name": "faq"},
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/chesun_glass"}}},
+    }
+    assert label_of_parse(faq) == "faq/chesun_glass"
+    assert label_of_parse({"intent": {"name": "nlu_fallback"}}) == "nlu_fallback"
+    assert label_of_parse({"intent": {"name": "off_topic"}}) == "off_topic"
+
+
+def test_questions_are_joined_by_line_number_from_the_labelled_file_only():
+    questions = "第一行\n第二行\n第三行\n".encode()
+    checksum = hashlib.sha256(questions).hexdigest()
+    labels = [Label(3, ("uncovered",)), Label(1, ("off_topic",))]
+    assert join_questions(labels, questions, checksum) == ["第三行", "第一行"]
+    with pytest.raises(ValueError, match="SHA-256"):
+        join_questions(labels, questions + "第四行\n".encode(), checksum)
+    with pytest.raises(ValueError, match=r"\[5\]"):
+        join_questions([Label(5, ("uncovered",))], questions, None)
+
+
+def test_project_labels_name_answers_and_intents_that_exist():
+    text = (ROOT / "evaluation" / "real_labels.tsv").read_text(encoding="utf-8")
+    labels = read_labels(text)
+    faq = yaml.safe_load((ROOT / "bot" / "data" / "responses" / "faq.yml").read_text("utf-8"))
+    answers = {key.removeprefix("utter_") for key in faq["responses"]}
+    intents = set(yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))["intents"])
+    known = answers | intents | {"uncovered", "off_topic"}
+    assert len(labels) >= 300
+    assert len({label.line for label in labels}) == len(labels)
+    assert all(1 <= label.line <= 909 for label in labels)
+    assert len(checksum_of(text) or "") == 64
+    for label in labels:
+        assert set(label.accepted) <= known, label
+        assert (label.topic in TOPICS) == (label.kind == "uncovered"), label
