@@ -6,12 +6,9 @@ Both servers load it through their ``--logging-config-file`` option
     {"time": "2026-11-22T07:30:01.123+00:00", "level": "INFO", "logger": "rasa.core.processor",
      "message": "…沪****** …138********…", "pid": 4242}
 
-What is masked, in every value of a line (message, structlog's fields,
-exception text), as typed or as a JSON ``\\uXXXX`` escape:
-
-- mobile phone numbers: 13800000001 → 138********
-- ID card numbers (18 or 15 digits): every digit → *
-- plates: all but the province character, 沪A12345 → 沪******
+Every value of a line (message, structlog's fields, exception text) goes
+through `bot.privacy.mask`: phone numbers, ID and bank card numbers and plates
+are hidden, as typed or as a JSON ``\\uXXXX`` escape.
 
 Rasa installs its own coloured console handler after reading the logging
 configuration (``coloredlogs.install`` replaces the root's stdout/stderr stream
@@ -25,26 +22,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from datetime import datetime, timezone
 from typing import Any
 
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-# A province character as typed or as json.dumps writes it (structlog's JSON).
-_PROVINCE = "|".join([f"[{PROVINCES}]"] + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES])
-_PLATE = re.compile(
-    rf"(?P<province>{_PROVINCE})(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
-)
-# Not inside a longer number, a decimal fraction or an identifier (BA…, PDAA…).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<![\d.])(1[3-9]\d)(\d{8})(?!\d)")
-
-
-def mask(text: str) -> str:
-    """`text` with phone numbers, ID numbers and plates hidden."""
-    text = _ID_NUMBER.sub(lambda m: "*" * len(m.group(0)), text)
-    text = _PHONE.sub(lambda m: m.group(1) + "*" * 8, text)
-    return _PLATE.sub(lambda m: m.group("province") + "*" * len(m.group("rest")), text)
+from bot.privacy import mask
 
 
 def _masked(value: Any) -> Any:

@@ -1,10 +1,11 @@
-"""The masking the structured logs apply (bot/logging_setup.py), on its own."""
+"""The masking the structured logs apply (bot/privacy.py, through bot/logging_setup.py)."""
 
 import json
 import logging
 import sys
 
-from bot.logging_setup import PROVINCES, MaskingJsonFormatter, mask
+from bot.logging_setup import MaskingJsonFormatter
+from bot.privacy import PROVINCES, mask
 
 
 def test_every_province_keeps_its_character_and_loses_the_rest_of_the_plate():
