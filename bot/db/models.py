@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -31,6 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.dialogue import unanswered
 from bot.rules import aftersales, status
 from bot.rules.aftersales import AftersalesKind
 from bot.rules.fast_track import Outcome, SettlementMode
@@ -339,6 +341,30 @@ class AftersalesRequest(Base):
 
     customer = relationship("Customer")
     done_by = relationship("Agent")
+
+
+class UnansweredMessage(Base):
+    """A customer message the bot could not answer, or answered unsure, for staff to
+    read (bot/dialogue/unanswered.py decides which): what the bot should learn next.
+
+    The text is stored with personal data masked (bot/privacy.py) and without the
+    conversation it came from; `message_key` only recognises the same message
+    reported twice (low confidence, then not understood).
+    """
+
+    __tablename__ = "unanswered_messages"
+    __table_args__ = (CheckConstraint(_in("kind", unanswered.KINDS), name="kind"),)
+
+    id = Column(Integer, primary_key=True)
+    message_key = Column(String(64), nullable=False, unique=True)  # SHA-256 (hex)
+    text = Column(Text, nullable=False)  # masked
+    kind = Column(String(16), nullable=False)
+    intent = Column(String(64))  # the bot's best guess
+    intent_confidence = Column(Float)
+    answer_key = Column(String(100))  # faq/…, for a question it took for an FAQ
+    answer_confidence = Column(Float)
+    channel = Column(String(32))  # rest, socketio, wechat
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
 class Agent(Base):

@@ -36,11 +36,14 @@ from bot.db.models import (
     Report,
     ReportStatusChange,
     SatisfactionRating,
+    UnansweredMessage,
     Vehicle,
     WechatBinding,
     WechatInboundMessage,
     utcnow,
 )
+from bot.dialogue.unanswered import UNANSWERED, Guess
+from bot.privacy import mask_personal_data
 from bot.rules import aftersales, lockout, status
 from bot.rules.aftersales import AftersalesKind
 from bot.rules.fast_track import (
@@ -66,6 +69,8 @@ from bot.settings import load_settings
 REPORT_NUMBER_PREFIX = "BA"  # 报案号
 COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
 AFTERSALES_NUMBER_PREFIX = "BQ"  # 保全申请编号
+# The customer-text guard refuses longer messages; a longer text here is cut.
+MAX_UNANSWERED_TEXT = 500
 COMPLAINT_MATERIALS_WORKING_DAYS = 5
 COMPLAINT_ACCEPTANCE_WORKING_DAYS = 10
 # How far back claim-free years are counted; the rule needs three.
@@ -622,6 +627,61 @@ def complete_aftersales_request(session: Session, request_id: int, agent: Agent)
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1
+
+
+# --- unanswered questions (for staff) ----------------------------------------
+
+
+def record_unanswered_message(
+    session: Session,
+    message_key: str,
+    text: str,
+    kind: str,
+    guess: Guess,
+    channel: str | None = None,
+    now: datetime | None = None,
+) -> UnansweredMessage:
+    """Keep a message the bot could not answer, or answered unsure, with its guess.
+
+    The text is masked here (bot/privacy.py), so nothing unmasked is ever stored.
+    `message_key` names the message (conversation and message id) and is stored
+    as SHA-256 only: the same message reported again (low confidence while
+    reading it, then not understood) is one row, whose kind becomes unanswered.
+    """
+    key_hash = hashlib.sha256(message_key.encode("utf-8")).hexdigest()
+    row = session.execute(
+        select(UnansweredMessage).where(UnansweredMessage.message_key == key_hash)
+    ).scalar_one_or_none()
+    if row is None:
+        row = UnansweredMessage(
+            message_key=key_hash,
+            text=mask_personal_data(text.strip())[:MAX_UNANSWERED_TEXT],
+            kind=kind,
+            intent=guess.intent,
+            intent_confidence=guess.intent_confidence,
+            answer_key=guess.answer_key,
+            answer_confidence=guess.answer_confidence,
+            channel=channel,
+            created_at=now or utcnow(),
+        )
+        session.add(row)
+    elif kind == UNANSWERED:
+        row.kind = UNANSWERED
+    session.flush()
+    return row
+
+
+def unanswered_messages_since(
+    session: Session, since: datetime, limit: int = 5000
+) -> list[UnansweredMessage]:
+    """The stored messages from `since` on, newest first (at most `limit`)."""
+    query = (
+        select(UnansweredMessage)
+        .where(UnansweredMessage.created_at >= since)
+        .order_by(UnansweredMessage.created_at.desc(), UnansweredMessage.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
 
 
 # --- human handoff -----------------------------------------------------------
