@@ -7,6 +7,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import start_handoff
+from bot.actions.unanswered import record_if_unanswered
 from bot.dialogue.unclear import count_consecutive_misses, reply_for_unclear
 
 
@@ -19,6 +20,7 @@ class ActionHandleMisunderstanding(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        record_if_unanswered(tracker, not_understood=True)  # for staff (未能回答的问题)
         misses = count_consecutive_misses(tracker.events, self.name())
         reason = reply_for_unclear(tracker.latest_message.get("text"), misses)
         if reason == "offer_human":  # domain.md §9: twice not understood → a person

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.actions.messages import customer_message
+from bot.actions.unanswered import record_if_unanswered
 from bot.db import repository
 from bot.db.models import HandoffTicket
 from bot.db.session import claims_session
@@ -197,7 +198,8 @@ class ActionHandoffWatch(Action):
     """Runs on every customer message through the slot mapping of handoff_ticket_id.
 
     Rasa predicts nothing while a conversation is paused, but it still extracts
-    slots: this is how "取消" / "不用了" from a waiting customer is heard.
+    slots: this is how "取消" / "不用了" from a waiting customer is heard. Running
+    before every answer, it also keeps the messages the bot is unsure of for staff.
     """
 
     def name(self) -> str:
@@ -207,6 +209,7 @@ class ActionHandoffWatch(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not tracker.is_paused():
+            record_if_unanswered(tracker, not_understood=False)
             return []
         message = customer_message(tracker)
         farewell = None
