@@ -15,7 +15,7 @@ from pathlib import Path
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.console import aftersales, auth
+from bot.console import aftersales, auth, unanswered
 from bot.console.views import queue_snapshot, ticket_detail
 from bot.db import repository
 from bot.db.models import Agent, HandoffTicket, Photo
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
 
     app.static("/static", str(STATIC))
     aftersales.register(app)  # 保全: open after-sales requests, marked done by staff
+    unanswered.register(app)  # 未能回答的问题: grouped for staff, CSV export
 
     @app.get("/health")
     async def health(request: Request) -> response.HTTPResponse:
