@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.internal_auth import ACTION_SERVER_TOKEN, RASA_API_TOKEN, secret
+from bot.settings import DEFAULT_TRACKER_DB_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 # credentials.yml names these; Rasa refuses to start when one is unset. Empty
@@ -133,6 +134,7 @@ def start_stack(
     # Generated once under var/secrets/ unless the environment sets them.
     for name in (RASA_API_TOKEN, ACTION_SERVER_TOKEN):
         env[name] = secret(name, env)
+    env["TRACKER_DB_URL"] = tracker_db_url(env)
     stack = Stack(rasa_port, action_port, console_port, api_port=api_port)
     python = sys.executable
 
@@ -193,6 +195,16 @@ def start_stack(
             timeout,
         )
     return stack
+
+
+def tracker_db_url(env: dict[str, str]) -> str:
+    """Where the Rasa server keeps the conversations (endpoints.yml): TRACKER_DB_URL,
+    else var/tracker.db. SQLite creates the file and Rasa its table on the first
+    start; only the directory has to exist."""
+    url = env.get("TRACKER_DB_URL") or DEFAULT_TRACKER_DB_URL
+    if url.startswith("sqlite:///"):
+        (ROOT / url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return url
 
 
 def _rasa_ready(stack: Stack, token: str) -> bool:

@@ -3,6 +3,7 @@
 | variable         | default                              | meaning                          |
 |------------------|--------------------------------------|----------------------------------|
 | `CLAIMS_DB_URL`  | `sqlite:///<repo>/var/claims.db`     | SQLAlchemy URL of the claims DB  |
+| `TRACKER_DB_URL` | `sqlite:///<repo>/var/tracker.db`    | Rasa's SQL tracker store (the conversations; read by the launcher, endpoints.yml) |
 | `BOT_TIMEZONE`   | `Asia/Shanghai`                      | zone for dates customers see     |
 | `PHOTO_DIR`      | `<repo>/var/photos`                  | accident photos (no web root)    |
 | `HANDOFF_OFFICE_HOURS` | `09:00-21:00`                  | when agents take chats (BOT_TIMEZONE) |
@@ -28,6 +29,9 @@ from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'claims.db'}"
+# Its own file, not the claims database: `bot.db.seed --reset` recreates that one,
+# and Rasa creates and owns the schema of this one (table `events`).
+DEFAULT_TRACKER_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_WECHAT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 

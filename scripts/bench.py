@@ -7,7 +7,7 @@ loses nothing under load. Writes results/bench.{md,json} and PNG plots.
 2. Latency per message over REST (p50/p95/p99) and throughput for an FAQ
    question and for a report-form step (bot/loadtest/latency.py), sequentially
    and with 20, 50 and 100 customers at once, on one instance (bot.launcher:
-   SQLite claims database, in-memory tracker store, like `make run`) and on the
+   SQLite claims database and tracker store, like `make run`) and on the
    cluster (bot.cluster: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers,
    like `make cluster`), one after the other in the same run.
 3. Integrity: 200 customers each filing a whole report at once through the
@@ -272,7 +272,11 @@ def bench_single(model: Path, args: argparse.Namespace) -> dict:
         free_port(),
         log_dir=base / "log",
         console_port=free_port(),
-        extra_env={"CLAIMS_DB_URL": database, "PHOTO_DIR": str(base / "photos")},
+        extra_env={
+            "CLAIMS_DB_URL": database,
+            "TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
+            "PHOTO_DIR": str(base / "photos"),
+        },
     )
     try:
         result = measure(

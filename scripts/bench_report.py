@@ -246,8 +246,8 @@ What these runs show for a deployment on several machines:
   machine such differences are within run-to-run noise (other work ran at the same
   time, and the two deployments ran one after the other). The cluster's extra work
   per message — the nginx hop, the Redis lock, loading and saving the conversation
-  in the PostgreSQL tracker store (one instance keeps it in memory) — stays on a
-  real deployment: a few milliseconds per message on a local network.
+  in PostgreSQL over the network (one instance keeps it in a local SQLite file) —
+  stays on a real deployment: a few milliseconds per message on a local network.
 - **Where the time goes.** A message costs mostly CPU in the Rasa server: NLU once,
   then one run of the dialogue policies per action it predicts, with a call to the
   action server in between for custom actions and forms (see "work behind one

@@ -10,4 +10,7 @@ python -m rasa_sdk --actions bot.actions --port "$port" > var/log/actions-shell.
 actions=$!
 trap 'kill $actions 2>/dev/null' EXIT
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$port/webhook"
+# The conversations go where `make run` keeps them (endpoints.yml; bot/settings.py).
+TRACKER_DB_URL=${TRACKER_DB_URL:-$(python -c 'from bot.launcher import tracker_db_url; print(tracker_db_url({}))')}
+export TRACKER_DB_URL
 python -m rasa shell --model "$model" --endpoints endpoints.yml
