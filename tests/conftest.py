@@ -50,6 +50,12 @@ def seeded_claims_db(directory: Path) -> str:
     return url
 
 
+def own_tracker_db(directory: Path) -> str:
+    """A tracker store (Rasa's conversations) of a test stack's own, in `directory`:
+    no two stacks share a conversation, and none writes to var/tracker.db."""
+    return f"sqlite:///{directory / 'tracker.db'}"
+
+
 @contextmanager
 def claims_session(url: str):
     """A session on a claims database, to check what the servers wrote."""
@@ -77,7 +83,7 @@ def bot_stack(model_path: Path, claims_db_url: str, tmp_path_factory) -> Stack:
         free_port(),
         free_port(),
         log_dir=logs,
-        extra_env={"CLAIMS_DB_URL": claims_db_url},
+        extra_env={"CLAIMS_DB_URL": claims_db_url, "TRACKER_DB_URL": own_tracker_db(logs)},
     )
     yield stack
     stack.stop()

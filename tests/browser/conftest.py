@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.launcher import Stack, start_stack
-from tests.conftest import ROOT, claims_session, free_port, seeded_claims_db
+from tests.conftest import ROOT, claims_session, free_port, own_tracker_db, seeded_claims_db
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -52,6 +52,7 @@ def bot_stack(model_path: Path, widget_db_url: str, insurer_port: int, tmp_path_
         log_dir=logs,
         extra_env={
             "CLAIMS_DB_URL": widget_db_url,
+            "TRACKER_DB_URL": own_tracker_db(logs),
             "BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}",
         },
     )

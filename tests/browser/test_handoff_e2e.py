@@ -26,7 +26,14 @@ from tests.browser.widget_page import (
     session_id,
     wait_for_bot,
 )
-from tests.conftest import AGENT_PASSWORDS, ROOT, claims_session, free_port, seeded_claims_db
+from tests.conftest import (
+    AGENT_PASSWORDS,
+    ROOT,
+    claims_session,
+    free_port,
+    own_tracker_db,
+    seeded_claims_db,
+)
 
 pytestmark = pytest.mark.servers
 
@@ -44,14 +51,16 @@ def handoff_stack(model_path: Path, handoff_db_url: str, tmp_path_factory) -> St
     """Action server, Rasa server (serving the widget) and the agent console."""
     if not (ROOT / "widget" / "dist" / "chat-widget.js").is_file():
         subprocess.run(["scripts/build-widget.sh"], cwd=ROOT, check=True)
+    logs = tmp_path_factory.mktemp("handoff-e2e-logs")
     stack = start_stack(
         model_path,
         free_port(),
         free_port(),
-        log_dir=tmp_path_factory.mktemp("handoff-e2e-logs"),
+        log_dir=logs,
         console_port=free_port(),
         extra_env={
             "CLAIMS_DB_URL": handoff_db_url,
+            "TRACKER_DB_URL": own_tracker_db(logs),
             "PHOTO_DIR": str(tmp_path_factory.mktemp("handoff-e2e-photos")),
             "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
         },

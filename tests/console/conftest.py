@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.launcher import Stack, free_port, start_stack
-from tests.conftest import claims_session, seeded_claims_db
+from tests.conftest import claims_session, own_tracker_db, seeded_claims_db
 
 from .support import AGENT_PASSWORDS, ConsoleAgent, SocketCustomer
 
@@ -36,6 +36,7 @@ def handoff_stack(model_path, handoff_db_url, photo_dir, tmp_path_factory) -> St
         console_port=free_port(),
         extra_env={
             "CLAIMS_DB_URL": handoff_db_url,
+            "TRACKER_DB_URL": own_tracker_db(logs),
             "PHOTO_DIR": str(photo_dir),
             "HANDOFF_OFFICE_HOURS": "00:00-24:00",
             "AGENT_ONLINE_SECONDS": str(ONLINE_SECONDS),

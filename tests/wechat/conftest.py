@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.launcher import Stack, start_stack
-from tests.conftest import free_port, seeded_claims_db
+from tests.conftest import free_port, own_tracker_db, seeded_claims_db
 
 from .fake_wechat import JPEG, FakeWeChat
 from .support import APP_ID, APP_SECRET, BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, wechat_env
@@ -40,6 +40,7 @@ def wechat_stack(
         log_dir=logs,
         extra_env={
             "CLAIMS_DB_URL": wechat_db_url,
+            "TRACKER_DB_URL": own_tracker_db(logs),
             **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-photos")),
         },
     )

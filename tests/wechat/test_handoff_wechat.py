@@ -16,7 +16,13 @@ from bot.channels.wechat_messages import numbered_options
 from bot.db.models import HandoffMessage, HandoffTicket, SatisfactionRating
 from bot.launcher import Stack, start_stack
 from bot.texts import _responses, response_text
-from tests.conftest import AGENT_PASSWORDS, claims_session, free_port, seeded_claims_db
+from tests.conftest import (
+    AGENT_PASSWORDS,
+    claims_session,
+    free_port,
+    own_tracker_db,
+    seeded_claims_db,
+)
 from tests.console.support import ConsoleAgent
 from tests.images import decoded
 
@@ -45,6 +51,7 @@ def stack(
         console_port=free_port(),
         extra_env={
             "CLAIMS_DB_URL": handoff_db_url,
+            "TRACKER_DB_URL": own_tracker_db(logs),
             **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-handoff-photos")),
             "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
         },
