@@ -39,10 +39,11 @@ class ConsoleAgent:
 
 
 class SocketCustomer:
-    """A customer in the website widget: Rasa's socket.io channel with a session id."""
+    """A customer in the website widget: Rasa's socket.io channel with a session id
+    (a new one, or the one a widget kept in localStorage to come back to its chat)."""
 
-    def __init__(self, rasa_url: str):
-        self.session_id = uuid.uuid4().hex
+    def __init__(self, rasa_url: str, session_id: str | None = None):
+        self.session_id = session_id or uuid.uuid4().hex
         self.inbox: queue.Queue[dict] = queue.Queue()
         confirmed: queue.Queue[str] = queue.Queue()
         self.sio = socketio.Client()
