@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -108,9 +109,37 @@ def groups_csv(summaries: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _days(request: Request) -> int | None:
-    value = request.args.get("days", str(DEFAULT_DAYS))
-    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_DAYS else None
+def _as_json(days: int, summaries: list[dict[str, Any]]) -> response.HTTPResponse:
+    total = sum(group["count"] for group in summaries)
+    return response.json({"days": days, "total": total, "groups": summaries})
+
+
+def _as_csv(days: int, summaries: list[dict[str, Any]]) -> response.HTTPResponse:
+    today = datetime.now(load_settings().timezone).strftime("%Y%m%d")
+    return response.raw(
+        groups_csv(summaries),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="unanswered-{today}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+Render = Callable[[int, list[dict[str, Any]]], response.HTTPResponse]
+
+
+def _listing(render: Render) -> Callable[[Request], Awaitable[response.HTTPResponse]]:
+    """A handler answering the groups of the last `?days=` days (default 90) through `render`."""
+
+    @auth.api_login_required
+    async def handler(request: Request) -> response.HTTPResponse:
+        value = request.args.get("days", str(DEFAULT_DAYS))
+        if not (value.isdigit() and 1 <= int(value) <= MAX_DAYS):
+            return response.json({"error": f"天数应为 1 到 {MAX_DAYS}"}, status=400)
+        return render(int(value), _summaries(int(value)))
+
+    return handler
 
 
 def register(app: Sanic) -> None:
@@ -121,28 +150,5 @@ def register(app: Sanic) -> None:
     async def unanswered_page(request: Request) -> response.HTTPResponse:
         return await response.file(STATIC / "unanswered.html")
 
-    @app.get("/api/unanswered")
-    @auth.api_login_required
-    async def unanswered_groups(request: Request) -> response.HTTPResponse:
-        days = _days(request)
-        if days is None:
-            return response.json({"error": f"天数应为 1 到 {MAX_DAYS}"}, status=400)
-        groups = _summaries(days)
-        total = sum(group["count"] for group in groups)
-        return response.json({"days": days, "total": total, "groups": groups})
-
-    @app.get("/api/unanswered.csv")
-    @auth.api_login_required
-    async def unanswered_csv(request: Request) -> response.HTTPResponse:
-        days = _days(request)
-        if days is None:
-            return response.json({"error": f"天数应为 1 到 {MAX_DAYS}"}, status=400)
-        today = datetime.now(load_settings().timezone).strftime("%Y%m%d")
-        return response.raw(
-            groups_csv(_summaries(days)),
-            content_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="unanswered-{today}.csv"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+    app.add_route(_listing(_as_json), "/api/unanswered", methods=["GET"], name="unanswered_list")
+    app.add_route(_listing(_as_csv), "/api/unanswered.csv", methods=["GET"], name="unanswered_csv")

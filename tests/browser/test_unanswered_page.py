@@ -2,18 +2,18 @@
 the questions customers asked grouped, with counts; a customer's markup stays text.
 
 Only the console runs (no Rasa server): the questions are stored the way the action
-server stores them (bot.db.repository), on a database of this module's own.
+server stores them (tests/unanswered_support.py), on a database of this module's own.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.db import repository
 from bot.dialogue.unanswered import LOW_CONFIDENCE, UNANSWERED, Guess
-from bot.launcher import Stack, start_stack
-from tests.conftest import AGENT_PASSWORDS, ROOT, claims_session, free_port, seeded_claims_db
+from bot.launcher import Stack
+from tests.conftest import AGENT_PASSWORDS
+from tests.unanswered_support import console_with_questions
 
 pytestmark = pytest.mark.servers
 
@@ -37,28 +37,7 @@ ASKED = [
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory) -> Stack:
-    db_url = seeded_claims_db(tmp_path_factory.mktemp("unanswered-page-db"))
-    with claims_session(db_url) as session:
-        for n, (text, kind, guess, minutes) in enumerate(ASKED):
-            repository.record_unanswered_message(
-                session,
-                f"web-{n}:m",
-                text,
-                kind,
-                guess,
-                "socketio",
-                NOW - timedelta(minutes=minutes),
-            )
-        session.commit()
-    stack = start_stack(
-        ROOT / "models",  # only the console
-        free_port(),
-        free_port(),
-        log_dir=tmp_path_factory.mktemp("unanswered-page-logs"),
-        console_port=free_port(),
-        services=(),
-        extra_env={"CLAIMS_DB_URL": db_url},
-    )
+    stack = console_with_questions(tmp_path_factory, ASKED, NOW)
     yield stack
     stack.stop()
 

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from bot.db import repository
 from bot.dialogue.unanswered import LOW_CONFIDENCE, UNANSWERED, Guess
-from bot.launcher import ROOT, free_port, start_stack
+from bot.launcher import ROOT
 from bot.settings import load_settings
-from tests.conftest import claims_session, seeded_claims_db
+from tests.unanswered_support import console_with_questions
 
 from .support import AGENT_PASSWORDS, ConsoleAgent
 
@@ -40,34 +39,9 @@ def shown(minutes_ago: int) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def fill(db_url: str) -> None:
-    with claims_session(db_url) as session:
-        for n, (text, kind, guess, minutes) in enumerate(ASKED):
-            repository.record_unanswered_message(
-                session,
-                f"conv-{n}:m",
-                text,
-                kind,
-                guess,
-                channel="rest",
-                now=NOW - timedelta(minutes=minutes),
-            )
-        session.commit()
-
-
 @pytest.fixture(scope="module")
 def console(tmp_path_factory):
-    db_url = seeded_claims_db(tmp_path_factory.mktemp("unanswered-db"))
-    fill(db_url)
-    stack = start_stack(
-        ROOT / "models",  # no Rasa server is started: only the console
-        free_port(),
-        free_port(),
-        log_dir=tmp_path_factory.mktemp("unanswered-logs"),
-        console_port=free_port(),
-        services=(),
-        extra_env={"CLAIMS_DB_URL": db_url},
-    )
+    stack = console_with_questions(tmp_path_factory, ASKED, NOW)
     yield stack
     stack.stop()
 
