@@ -109,7 +109,7 @@ def staff_should_see(text: str, guess: Guess, *, not_understood: bool, in_form: 
 # --- grouping the list by wording -------------------------------------------------
 
 # Two wordings are one question when their character bigrams overlap this much
-# (Jaccard): 汽车过户后保险怎么办 / 车辆过户后保险怎么办 0.64 → one group;
+# (Jaccard): 车卖了以后保单还能用吗 / 车子卖了以后保单还能用吗 0.73 → one group;
 # 交强险赔多少 / 三者险赔多少 0.43 → two.
 SIMILAR_WORDING = 0.5
 SHOWN_WORDINGS = 5  # distinct wordings kept per group, newest first

@@ -24,9 +24,9 @@ MARKUP = '<img src=x onerror="window.__xss=1">车险保单能抵押贷款吗'
 
 # (text, kind, guess, minutes ago)
 ASKED = [
-    ("汽车过户后保险怎么办", LOW_CONFIDENCE, THEFT, 90),
-    ("车辆过户后保险怎么办", LOW_CONFIDENCE, THEFT, 60),
-    ("车辆过户后，保险怎么办？", UNANSWERED, Guess("inform", 0.3, fell_back=True), 2),
+    ("车卖了以后保单还能用吗", LOW_CONFIDENCE, THEFT, 90),
+    ("车子卖了以后保单还能用吗", LOW_CONFIDENCE, THEFT, 60),
+    ("车子卖了以后，保单还能用吗？", UNANSWERED, Guess("inform", 0.3, fell_back=True), 2),
     ("外地车能在本地续保吗", LOW_CONFIDENCE, Guess("faq", 0.9, "faq/ncd_premium", 0.12), 20),
     ("外地车能在本地续保吗?", LOW_CONFIDENCE, Guess("faq", 0.9, "faq/ncd_premium", 0.14), 10),
     ("我叫张伟，手机13812345678，电话打不通", LOW_CONFIDENCE, Guess("provide_identity", 0.6), 5),
@@ -70,7 +70,7 @@ def test_the_page_shows_the_questions_grouped_with_counts_newest_first(agent, co
     questions = [rows(agent).nth(n).locator(".question .text").inner_text() for n in range(4)]
     counts = [rows(agent).nth(n).locator("td.count").inner_text() for n in range(4)]
     assert list(zip(questions, counts, strict=True)) == [
-        ("车辆过户后，保险怎么办？", "3"),
+        ("车子卖了以后，保单还能用吗？", "3"),
         ("我叫**，手机138********，电话打不通", "1"),  # masked before it was stored
         ("外地车能在本地续保吗?", "2"),
         (MARKUP, "1"),
@@ -79,7 +79,7 @@ def test_the_page_shows_the_questions_grouped_with_counts_newest_first(agent, co
     expect(transfer).to_contain_text("未能回答 1")
     expect(transfer).to_contain_text("把握不大 2")
     expect(transfer).to_contain_text("faq/chesun_theft（2 次，置信度 0.10）")
-    expect(transfer).to_contain_text("汽车过户后保险怎么办")  # another wording of it
+    expect(transfer).to_contain_text("车卖了以后保单还能用吗")  # another wording of it
     expect(agent.locator("#summary")).to_have_text("共 7 条，4 组")
     assert agent.locator("#export").get_attribute("href") == "/api/unanswered.csv?days=90"
 

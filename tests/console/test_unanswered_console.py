@@ -21,11 +21,11 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 THEFT = Guess("faq", 0.98, "faq/chesun_theft", 0.1)
 MARKUP = '<img src=x onerror="window.__xss=1">保单能抵押吗'
 
-# (text, kind, guess, minutes ago); "过户" is asked three times in two wordings.
+# (text, kind, guess, minutes ago); "保单还能用吗" is asked three times in two wordings.
 ASKED = [
-    ("汽车过户后保险怎么办", LOW_CONFIDENCE, THEFT, 300),
-    ("车辆过户后保险怎么办", LOW_CONFIDENCE, THEFT, 120),
-    ("车辆过户后保险怎么办？", UNANSWERED, Guess("inform", 0.3, fell_back=True), 5),
+    ("车卖了以后保单还能用吗", LOW_CONFIDENCE, THEFT, 300),
+    ("车子卖了以后保单还能用吗", LOW_CONFIDENCE, THEFT, 120),
+    ("车子卖了以后保单还能用吗？", UNANSWERED, Guess("inform", 0.3, fell_back=True), 5),
     ("我的手机13812345678打不通怎么办", LOW_CONFIDENCE, Guess("provide_identity", 0.6), 60),
     (MARKUP, LOW_CONFIDENCE, Guess("faq", 0.6, "faq/aftersales_changes", 0.1), 30),
     ("=1+1 算多少", UNANSWERED, Guess("inform", 0.2, fell_back=True), 10),
@@ -60,14 +60,14 @@ def test_the_list_groups_similar_wordings_newest_first_with_counts_dates_and_gue
     assert (body["days"], body["total"]) == (90, 6)  # the 200-day-old one is out of range
     groups = body["groups"]
     assert [(g["text"], g["count"]) for g in groups] == [
-        ("车辆过户后保险怎么办？", 3),  # the newest wording stands for the group
+        ("车子卖了以后保单还能用吗？", 3),  # the newest wording stands for the group
         ("=1+1 算多少", 1),
         (MARKUP, 1),
         ("我的手机138********打不通怎么办", 1),  # stored masked
     ]
     transfer = groups[0]
     assert (transfer["unanswered"], transfer["low_confidence"]) == (1, 2)
-    assert transfer["wordings"] == ["车辆过户后保险怎么办", "汽车过户后保险怎么办"]
+    assert transfer["wordings"] == ["车子卖了以后保单还能用吗", "车卖了以后保单还能用吗"]
     assert (transfer["first_at"], transfer["last_at"]) == (shown(300), shown(5))
     [theft, inform] = transfer["guesses"]
     assert (theft["guess"], theft["count"], theft["confidence"]) == ("faq/chesun_theft", 2, 0.1)
@@ -91,13 +91,13 @@ def test_the_csv_opens_in_excel_utf8_with_bom_and_no_formulas(agent):
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["问题", "次数", "未能回答", "低置信度回答"]
     assert [row[:4] for row in rows[1:]] == [
-        ["车辆过户后保险怎么办？", "3", "1", "2"],
+        ["车子卖了以后保单还能用吗？", "3", "1", "2"],
         ["'=1+1 算多少", "1", "1", "0"],  # a cell starting with = is not a formula
         [MARKUP, "1", "0", "1"],
         ["我的手机138********打不通怎么办", "1", "0", "1"],
     ]
     assert "faq/chesun_theft（2 次，置信度 0.10）" in rows[1][6]
-    assert rows[1][7] == "车辆过户后保险怎么办 | 汽车过户后保险怎么办"
+    assert rows[1][7] == "车子卖了以后保单还能用吗 | 车卖了以后保单还能用吗"
 
 
 def test_nothing_without_a_session(console):

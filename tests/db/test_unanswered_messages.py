@@ -17,7 +17,7 @@ from .support import NOW
 UNSURE_FAQ = Guess("faq", 0.98, "faq/chesun_theft", 0.09)
 
 
-def record(session, key, text="汽车过户后保险怎么办", kind=LOW_CONFIDENCE, **changes):
+def record(session, key, text="车卖了以后保单还能用吗", kind=LOW_CONFIDENCE, **changes):
     values = {"guess": UNSURE_FAQ, "channel": "rest", "now": NOW, **changes}
     return repository.record_unanswered_message(session, key, text, kind, **values)
 
@@ -28,7 +28,7 @@ def test_a_message_is_stored_with_the_bots_guess_channel_and_time(session, sessi
     with session_factory() as fresh:
         [row] = fresh.execute(select(UnansweredMessage)).scalars()
         assert (row.text, row.kind, row.channel, row.created_at) == (
-            "汽车过户后保险怎么办",
+            "车卖了以后保单还能用吗",
             LOW_CONFIDENCE,
             "rest",
             NOW,
@@ -40,13 +40,13 @@ def test_a_message_is_stored_with_the_bots_guess_channel_and_time(session, sessi
 
 def test_personal_data_is_masked_before_it_is_stored(session):
     row = record(
-        session, "conv-1:m2", text="我叫张伟，沪A12345的车，手机13812345678，保险过户怎么办"
+        session, "conv-1:m2", text="我叫张伟，沪A12345的车，手机13812345678，车卖了保单怎么处理"
     )
     session.commit()
     stored = session.execute(
         select(UnansweredMessage.text).where(UnansweredMessage.id == row.id)
     ).scalar_one()
-    assert stored == "我叫**，沪******的车，手机138********，保险过户怎么办"
+    assert stored == "我叫**，沪******的车，手机138********，车卖了保单怎么处理"
 
 
 def test_the_conversation_is_not_stored_only_a_hash_of_the_message(session):
