@@ -25,6 +25,7 @@ from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from bot.internal_auth import ACTION_SERVER_TOKEN, ACTION_TOKEN_HEADER, matches, secret
@@ -57,7 +58,7 @@ def secure(app: Sanic, token: str) -> Sanic:
         if not matches(request.headers.get(ACTION_TOKEN_HEADER), token):
             logger.warning("action server: call without a valid token refused (%s)", request.ip)
             return response.json({"error": "unauthorised"}, status=401)
-        if request.path == "/webhook" and request.method == "POST":
+        if request.path.rstrip("/") == "/webhook" and request.method == "POST":
             try:
                 call = request.json
             except Exception:  # noqa: BLE001 - Sanic raises on unparsable JSON
@@ -68,6 +69,8 @@ def secure(app: Sanic, token: str) -> Sanic:
 
     async def no_echo(request: Request, exception: Exception) -> response.HTTPResponse:
         # rasa_sdk's own handler answers with the request body in the error.
+        if isinstance(exception, SanicException):  # 404, 405…: the caller's mistake
+            return response.json({"error": "bad request"}, status=exception.status_code)
         logger.error("action server error on %s", request.path, exc_info=exception)
         return response.json({"error": "internal error"}, status=500)
 

@@ -48,9 +48,10 @@ def test_five_wrong_tails_over_two_conversations_lock_the_policy_for_a_third(
     assert failed(2) in replies[0] and failed(1) in replies[1], first
     assert LOCKED in replies[2], first
 
-    # A new conversation has two guesses left on this policy, not three.
+    # A new conversation has two guesses left on this policy, not three; it is told
+    # only its own count (the earlier failures are someone else's business).
     replies = tries(second, "查一下我的理赔进度", [("沪A12345", d) for d in ("4444", "5555")])
-    assert failed(1) in replies[0], second
+    assert failed(2) in replies[0], second
     assert LOCKED in replies[1], second
 
     # The right digits in a third conversation are refused, and nothing personal is said.

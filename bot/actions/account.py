@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
+from bot.actions.verified import verified_customer_id
 from bot.db import repository
 from bot.db.models import Photo
 from bot.db.session import claims_session
@@ -35,10 +36,7 @@ from bot.settings import load_settings
 
 def _customer_id(tracker: Tracker) -> int | None:
     """The verified customer, or None: nothing personal is said before identity."""
-    if not tracker.get_slot("identity_verified"):
-        return None
-    value = tracker.get_slot("customer_id")
-    return None if value is None else int(value)
+    return verified_customer_id(tracker)
 
 
 def _own_report(session, tracker: Tracker, customer_id: int):  # noqa: ANN001, ANN202

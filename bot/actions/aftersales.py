@@ -13,6 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.messages import customer_message
+from bot.actions.verified import verified_customer_id
 from bot.db import repository
 from bot.db.session import claims_session
 from bot.dialogue.aftersales_text import form_answer, start_values
@@ -37,7 +38,7 @@ class ValidateAftersalesForm(FormValidationAction):
         return "validate_aftersales_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        if not tracker.get_slot("identity_verified"):
+        if verified_customer_id(tracker) is None:
             return []
         kind = tracker.get_slot("aftersales_kind")
         if kind == AftersalesKind.POLICY_COPY.value:
@@ -65,7 +66,7 @@ class ActionRegisterAftersales(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        customer_id = tracker.get_slot("customer_id")
+        customer_id = verified_customer_id(tracker)
         kind = tracker.get_slot("aftersales_kind")
         if not tracker.get_slot("aftersales_confirmed") or not kind or customer_id is None:
             dispatcher.utter_message(response="utter_aftersales_not_recorded")

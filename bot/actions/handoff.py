@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions.messages import customer_message
 from bot.actions.unanswered import record_if_unanswered
+from bot.actions.verified import verified_customer_id
 from bot.db import repository
 from bot.db.models import HandoffTicket
 from bot.db.session import claims_session
@@ -59,11 +60,6 @@ FORM_SLOTS = ("callback_phone", "callback_time", "rating_score", "rating_comment
 _background: set[asyncio.Task] = set()  # keeps scheduled resumes alive until done
 
 
-def _verified_customer_id(tracker: Tracker) -> int | None:
-    value = tracker.get_slot("customer_id")
-    return int(value) if tracker.get_slot("identity_verified") and value is not None else None
-
-
 def _open_ticket(
     session: Session, tracker: Tracker, reason: str, callback: bool = False
 ) -> HandoffTicket:
@@ -74,7 +70,7 @@ def _open_ticket(
         sender_id=tracker.sender_id,
         reason=reason,
         priority=priority_for(reason),
-        customer_id=_verified_customer_id(tracker),
+        customer_id=verified_customer_id(tracker),
         report_id=report.id if report else None,
         callback=callback,
     )
@@ -309,7 +305,7 @@ class ActionStoreHandoffRating(Action):
                 session,
                 score,
                 comment=tracker.get_slot("rating_comment") or None,
-                customer_id=ticket.customer_id if ticket else _verified_customer_id(tracker),
+                customer_id=ticket.customer_id if ticket else verified_customer_id(tracker),
                 report_id=ticket.report_id if ticket else None,
                 handoff_ticket_id=ticket.id if ticket else None,
             )

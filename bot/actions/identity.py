@@ -16,6 +16,7 @@ from bot.actions.aftersales import start_aftersales_events
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
+from bot.actions.verified import customer_channel, forget_identity_events, verified_elsewhere
 from bot.channels.wechat_messages import WECHAT_CHANNEL
 from bot.db import repository
 from bot.db.models import Customer
@@ -88,7 +89,7 @@ class ValidateIdentityForm(FormValidationAction):
                 if _in_wechat(tracker):  # verified once: this WeChat user is this customer
                     repository.bind_openid(session, tracker.sender_id, customer.id)
                 return [
-                    *verified_events(customer),
+                    *verified_events(customer, tracker),
                     SlotSet("identity_key", key),
                     SlotSet("phone_tail", tail),
                 ]
@@ -113,9 +114,10 @@ def _client(tracker: Tracker) -> str | None:
     return str(client) if client else None
 
 
-def verified_events(customer: Customer) -> list[EventType]:
+def verified_events(customer: Customer, tracker: Tracker) -> list[EventType]:
     return [
         SlotSet("identity_verified", True),
+        SlotSet("verified_channel", customer_channel(tracker)),
         SlotSet("customer_id", customer.id),
         SlotSet("customer_name", customer.name),
         SlotSet("is_company", customer.is_company),
@@ -187,7 +189,9 @@ class ActionStartRequest(Action):
             return events + start_handoff(
                 dispatcher, tracker, "identity_locked", offer_callback=False
             )
-        if tracker.get_slot("identity_verified"):
+        if verified_elsewhere(tracker):  # e.g. a WeChat openid sent over REST
+            events += forget_identity_events()
+        elif tracker.get_slot("identity_verified"):
             return events + carry_out(request, dispatcher, tracker)
         known = wechat_bound_customer(tracker)
         if known is not None:
@@ -195,7 +199,9 @@ class ActionStartRequest(Action):
                 text=response_text("utter_wechat_identity_remembered", customer_name=known.name)
             )
             return (
-                events + verified_events(known) + carry_out(request, dispatcher, tracker, known.id)
+                events
+                + verified_events(known, tracker)
+                + carry_out(request, dispatcher, tracker, known.id)
             )
         asked = entity_value(tracker, "report_number")
         if asked:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.aftersales import reset_aftersales_events
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message
+from bot.actions.verified import verified_customer_id
 from bot.db.session import claims_session
 from bot.dialogue.report_facts import NOT_AN_ANSWER, facts_from_message
 from bot.dialogue.report_summary import reasons_text, summary_fields
@@ -211,8 +212,8 @@ class ActionSubmitReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        customer_id = tracker.get_slot("customer_id")
-        if not tracker.get_slot("identity_verified") or customer_id is None:
+        customer_id = verified_customer_id(tracker)
+        if customer_id is None:
             return reset_report_events()
         settings = load_settings()
         try:

@@ -1,6 +1,7 @@
 """What every customer channel does with a message before Rasa sees it.
 
-- **Too long**: over ``MAX_MESSAGE_CHARS`` characters (whitespace collapsed)
+- **Too long**: over ``MAX_MESSAGE_CHARS`` characters (whitespace collapsed;
+  over ``MAX_RAW_CHARS`` before collapsing, so padding cannot smuggle megabytes)
   the customer gets the polite refusal at once and the message goes no
   further: the NLU would spend seconds on it while every other customer of
   this server waits (one event loop).
@@ -10,7 +11,7 @@
 - **No intent syntax**: Rasa reads a message starting with ``/`` as an intent
   (``/handoff_closed``), both before the NLU and after it (its
   RegexMessageHandler reads the normalised text, and the normaliser turns a
-  full-width ``／`` back into ``/``). So a customer's leading ``/`` becomes the
+  full-width ``／`` back into ``/``). So a customer's leading ``/`` or ``／`` becomes the
   division slash ``∕`` (U+2215), which looks the same, is plain text and is
   left alone by the normaliser. Messages the servers make themselves
   (``/photo_uploaded``) do not pass through here.
@@ -31,10 +32,15 @@ from rasa.core.channels.channel import UserMessage
 from bot.texts import response_text
 
 MAX_MESSAGE_CHARS = 500
+# Raw length beyond which nothing is even looked at: whitespace padding must not
+# carry megabytes past the collapsed-length check into the NLU.
+MAX_RAW_CHARS = 10 * MAX_MESSAGE_CHARS
 # Lone surrogates and C0/C1 controls except tab and newline.
 _UNWANTED = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
 INTENT_PREFIX = "/"
+# What the NLU's normaliser turns into "/": the ASCII slash and its full-width twin.
+SLASHES = ("/", "\uff0f")
 PLAIN_SLASH = "\u2215"  # ∕
 TOO_LONG = "utter_message_too_long"
 
@@ -47,14 +53,16 @@ def too_long(text: str) -> bool:
     # Cheap on any size: no normalisation beyond collapsing whitespace.
     if len(text) <= MAX_MESSAGE_CHARS:
         return False
+    if len(text) > MAX_RAW_CHARS:
+        return True
     return len(_WHITESPACE.sub(" ", text).strip()) > MAX_MESSAGE_CHARS
 
 
 def plain_text(text: str) -> str:
-    """A leading '/' is the customer's character, not Rasa's intent syntax."""
+    """A leading '/' (or '／') is the customer's character, not Rasa's intent syntax."""
     stripped = text.lstrip()
-    if stripped.startswith(INTENT_PREFIX):
-        return PLAIN_SLASH + stripped[len(INTENT_PREFIX) :]
+    if stripped.startswith(SLASHES):
+        return PLAIN_SLASH + stripped[1:]
     return text
 
 

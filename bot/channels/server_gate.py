@@ -32,6 +32,7 @@ PUBLIC_PREFIXES = ("/webhooks/", "/socket.io/", "/widget/")
 PUBLIC_EXACT = frozenset({"/widget", "/socket.io"})
 NOT_FOUND = {"error": "未找到您要访问的地址。"}
 UNAUTHORISED = {"error": "需要内部接口令牌。"}
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
 
 
 def is_public_path(path: str) -> bool:
@@ -39,9 +40,7 @@ def is_public_path(path: str) -> bool:
 
 
 def _given_token(request: Request) -> str | None:
-    bearer = request.headers.get("Authorization", "")
-    if bearer.startswith("Bearer "):
-        return bearer[len("Bearer ") :]
+    # Rasa's own check reads ?token= too (a Bearer header it takes for a JWT).
     return request.args.get("token")
 
 
@@ -51,6 +50,9 @@ def protect(app: Sanic, api_port: int | None, api_interface: str = "127.0.0.1") 
     Without `api_port` there is no internal port and Rasa's API answers nowhere.
     """
     token = secret(RASA_API_TOKEN)
+    # Photos are at most 10 MB (bot/photo_store.py); Sanic's default is 100 MB,
+    # which a single request could spend seconds parsing.
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
     @app.middleware("request")
     async def gate(request: Request) -> response.HTTPResponse | None:

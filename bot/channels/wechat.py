@@ -264,7 +264,7 @@ class WeChatInput(InputChannel):
                 text = await _button_choice(app, openid, action.text)
                 message = self._user_message(text, output, openid, key)
                 message.metadata = {"client": f"wechat:{openid}"}  # per-client limits
-                await guarded(on_new_message)(message)
+                await (guarded(on_new_message) if action.typed else on_new_message)(message)
         except Exception:
             logger.exception("WeChat message %s from %s could not be handled", key, openid)
 

@@ -37,9 +37,14 @@ MESSAGE_MEMORY = 2 * SIGNATURE_WINDOW + timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class ToBot:
-    """Text the conversation hears, as if the customer had typed it."""
+    """Text the conversation hears, as if the customer had typed it.
+
+    `typed`: the customer's own words (checked by bot/channels/guard.py); a shared
+    location is a message the channel writes itself, in Rasa's intent syntax.
+    """
 
     text: str
+    typed: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,9 @@ def inbound(message: BaseMessage) -> Inbound:
             ToBot(recognised) if recognised else ChannelReply("utter_wechat_voice_not_recognised")
         )
     if message.type == "location":
-        return ToBot(location_message(message.label, message.location_x, message.location_y))
+        return ToBot(
+            location_message(message.label, message.location_x, message.location_y), typed=False
+        )
     return ChannelReply("utter_wechat_unsupported")
 
 

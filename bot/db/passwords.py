@@ -14,8 +14,17 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(ROUNDS)).decode("ascii")
 
 
+# bcrypt reads at most 72 bytes (and the library refuses more): no password
+# that long was ever set, so a longer one is simply wrong — after the same work.
+MAX_PASSWORD_BYTES = 72
+
+
 def password_matches(password: str, password_hash: str) -> bool:
-    return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+    given = password.encode("utf-8")
+    if len(given) > MAX_PASSWORD_BYTES:
+        bcrypt.checkpw(given[:MAX_PASSWORD_BYTES], DUMMY_HASH.encode("ascii"))
+        return False
+    return bcrypt.checkpw(given, password_hash.encode("ascii"))
 
 
 def login_password_matches(password: str, password_hash: str | None) -> bool:

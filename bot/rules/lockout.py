@@ -62,8 +62,19 @@ class Tally:
 
     @property
     def attempts_left(self) -> int:
-        """Failures still allowed before the first limit locks."""
-        return max(min(limit.max_failures - n for limit, n in self.failures.items()), 0)
+        """Failures still allowed in this conversation (told to the customer).
+
+        Only the conversation's own count: the policy's and the client's would
+        tell a new conversation that someone else recently failed on that plate.
+        A lock by those limits is still a lock, announced when it happens.
+        """
+        if self.locked:
+            return 0
+        own = [
+            limit.max_failures - n for limit, n in self.failures.items() if limit is CONVERSATION
+        ]
+        counts = own or [limit.max_failures - n for limit, n in self.failures.items()]
+        return max(min(counts), 0)
 
     def after_failure(self) -> Tally:
         return Tally({limit: count + 1 for limit, count in self.failures.items()})

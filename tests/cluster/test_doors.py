@@ -1,8 +1,12 @@
 """The cluster's doors: nginx's public port passes only what customers need, Rasa's
 API and the action servers answer only with their secrets (issue "Lock the doors")."""
 
+import queue
+import uuid
+
 import pytest
 import requests
+import socketio
 
 from bot.internal_auth import ACTION_SERVER_TOKEN, ACTION_TOKEN_HEADER, RASA_API_TOKEN, secret
 from tests.security.support import API_CALLS, VERIFIED_AS_WANG_QIANG
@@ -55,3 +59,32 @@ def test_the_action_servers_answer_only_the_rasa_servers(running_cluster):
             timeout=30,
         )
         assert malformed.status_code == 400
+
+
+def test_a_widget_customer_cannot_choose_the_address_the_identity_limits_count(running_cluster):
+    """Through nginx's socket.io location the client's own X-Forwarded-For is extended,
+    never passed on as it came: the bot sees the address nginx saw."""
+    sio = socketio.Client()
+    session_id = uuid.uuid4().hex
+    replies: queue.Queue = queue.Queue()
+    sio.on("bot_uttered", replies.put)
+    sio.connect(
+        running_cluster.url,
+        socketio_path="/socket.io",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        transports=["polling"],
+        wait_timeout=30,
+    )
+    try:
+        sio.emit("session_request", {"session_id": session_id})
+        sio.emit("user_uttered", {"message": "你好", "session_id": session_id})
+        replies.get(timeout=60)
+    finally:
+        sio.disconnect()
+    tracker = requests.get(
+        f"{running_cluster.api_url()}/conversations/{session_id}/tracker",
+        params={"token": secret(RASA_API_TOKEN)},
+        timeout=30,
+    ).json()
+    [user] = [e for e in tracker["events"] if e["event"] == "user"]
+    assert user["metadata"]["client"] == "127.0.0.1"

@@ -114,6 +114,13 @@ def new_agent(login_db_url):
 
 
 @pytest.mark.servers
+def test_a_password_longer_than_bcrypt_reads_is_just_wrong(console, new_agent):
+    username, _ = new_agent()
+    answer = client(console).login(username, "密" * 100)  # 300 bytes
+    assert answer.status_code == 401
+
+
+@pytest.mark.servers
 def test_six_wrong_passwords_lock_the_name_even_for_the_right_password(console, new_agent):
     username, password = new_agent()
     browser = client(console)

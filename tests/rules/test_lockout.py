@@ -43,10 +43,12 @@ def test_every_limit_has_its_own_scope_and_old_failures_outlive_no_window():
     assert all(limit.window <= LONGEST_WINDOW for limit in IDENTITY_LIMITS + CONSOLE_LIMITS)
 
 
-def test_a_fresh_key_is_not_locked_and_the_first_limit_to_fill_decides_what_is_left():
+def test_a_fresh_key_is_not_locked_and_the_customer_hears_only_this_conversations_tries():
     fresh = tally(identity_conversation=0, identity_policy=0, identity_client=0)
     assert not fresh.locked and fresh.attempts_left == 3
-    assert tally(identity_conversation=0, identity_policy=4, identity_client=0).attempts_left == 1
+    # Four failures on the policy elsewhere are not told: that would say someone tried.
+    assert tally(identity_conversation=0, identity_policy=4, identity_client=0).attempts_left == 3
+    assert tally(identity_conversation=2, identity_policy=4, identity_client=0).attempts_left == 1
 
 
 def test_the_policy_locks_at_five_failures_whichever_conversations_they_came_from():

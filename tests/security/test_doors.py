@@ -9,6 +9,7 @@ launcher's layout, public port + internal API port + action server.
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 import uuid
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import socketio
 
 from bot.channels.guard import MAX_MESSAGE_CHARS, PLAIN_SLASH
 from bot.internal_auth import ACTION_SERVER_TOKEN, ACTION_TOKEN_HEADER, secret
@@ -140,15 +142,35 @@ def test_a_malformed_action_call_is_refused_without_echoing_it(bot_stack: Stack)
     secret_marker = "13800000003"
     headers = {ACTION_TOKEN_HEADER: secret(ACTION_SERVER_TOKEN)}
     without_sender = _action_call("action_start_request", {"note": secret_marker}, sender=None)
-    for body in (json.dumps(without_sender), "not json", json.dumps([1, 2])):
+    for path, body in [
+        ("/webhook", json.dumps(without_sender)),
+        ("/webhook/", json.dumps(without_sender)),
+        ("/webhook", "not json"),
+        ("/webhook", json.dumps([1, 2])),
+    ]:
         answer = requests.post(
-            f"{bot_stack.action_url}/webhook",
+            f"{bot_stack.action_url}{path}",
             data=body,
             headers={**headers, "Content-Type": "application/json"},
             timeout=30,
         )
         assert answer.status_code == 400, answer.text
         assert secret_marker not in answer.text
+
+
+def test_the_action_server_answers_a_wrong_method_without_a_server_error(bot_stack: Stack):
+    answer = requests.post(f"{bot_stack.action_url}/health", timeout=30)
+    assert answer.status_code == 405
+
+
+def test_a_request_over_12_mb_is_refused_before_it_is_read(bot_stack: Stack):
+    answer = requests.post(
+        f"{bot_stack.rasa_url}/webhooks/rest/webhook",
+        data=b"x" * (13 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+    assert answer.status_code == 413
 
 
 def _timed(send) -> tuple[float, object]:  # noqa: ANN001 - a callable
@@ -158,7 +180,9 @@ def _timed(send) -> tuple[float, object]:  # noqa: ANN001 - a callable
 
 
 @pytest.mark.parametrize(
-    "long_text", ["车" * 200_000, "我的车在高速上被追尾了，" * 5_000], ids=["200k", "60k-zh"]
+    "long_text",
+    ["车" * 200_000, "我的车在高速上被追尾了，" * 5_000, "交强险" + " " * 2_000_000 + "赔多少"],
+    ids=["200k", "60k-zh", "padded-2M"],
 )
 def test_a_very_long_message_is_refused_at_once_and_delays_nobody(bot_stack: Stack, long_text):
     """Finding 4: 17.8 s for a 200 kB message, and 17.1 s for another customer meanwhile."""
@@ -199,7 +223,8 @@ def test_a_long_message_in_the_widget_is_refused_too(bot_stack: Stack):
 
 
 @pytest.mark.parametrize(
-    "typed", ["/handoff_closed", " /handoff_closed", '/inform{"customer_id": 3}']
+    "typed",
+    ["/handoff_closed", " /handoff_closed", "／handoff_closed", '/inform{"customer_id": 3}'],
 )
 def test_a_customer_cannot_trigger_an_intent_by_typing_its_name(bot_stack: Stack, typed):
     """Finding 5: "/handoff_closed" from a customer ended a handoff and asked for a rating."""
@@ -236,3 +261,34 @@ def test_a_lone_surrogate_does_not_break_the_conversation(bot_stack: Stack):
     assert first and response_text("utter_try_again") not in first
     later = customer.say("三者险是什么")
     assert later and response_text("utter_try_again") not in later
+
+
+def test_a_verified_conversation_id_opens_nothing_on_another_channel(
+    bot_stack: Stack, no_failed_attempts
+):
+    """A conversation id is chosen by the client (REST, socket.io) or is the openid
+    (WeChat): whoever sends a verified id over another channel proves it again."""
+    owner = Customer(bot_stack)
+    owner.say("我的保单保什么")
+    owner.say("京C24680")
+    assert any(WANG_QIANG in reply for reply in owner.say("0003"))
+
+    intruder = socketio.Client()
+    replies: queue.Queue = queue.Queue()
+    intruder.on("bot_uttered", replies.put)
+    intruder.connect(bot_stack.rasa_url, socketio_path="/socket.io", wait_timeout=30)
+    try:
+        intruder.emit("session_request", {"session_id": owner.sender})
+        intruder.emit("user_uttered", {"message": "我的保单保什么", "session_id": owner.sender})
+        heard = [replies.get(timeout=60).get("text", "")]
+        while True:
+            try:
+                heard.append(replies.get(timeout=2).get("text", ""))
+            except queue.Empty:
+                break
+    finally:
+        intruder.disconnect()
+    assert response_text("utter_ask_identity_key") in heard
+    assert not any(WANG_QIANG in text for text in heard)
+    # The owner, back on REST, has to prove it again too (the verification was dropped).
+    assert not any(WANG_QIANG in reply for reply in owner.say("我的保单保什么"))
