@@ -18,6 +18,13 @@ ANSWERS = {
         "交强险财产损失赔多少",
         "交强险医疗费赔多少",
     ],
+    "faq/not_covered": [
+        "车险一年多少钱",
+        "哪家车险便宜",
+        "二手车保险怎么过户",
+        "车险能退保吗",
+        "外地能买车险吗",
+    ],
     "faq/claim_deadline": [
         "出事后多久要报案",
         "报案有时间限制吗",
@@ -110,3 +117,36 @@ def test_a_message_without_a_selection_is_left_alone(trained):
 def test_training_keeps_the_gold_answers(trained):
     component, _, _, _ = trained
     assert set(component.clf.classes_) == set(ANSWERS)
+
+
+def test_an_unsure_answer_becomes_the_not_covered_answer_and_the_ranking_keeps_the_vote(trained):
+    component, storage, context, prepare = trained
+    unsure = AnswerVote.load(
+        {**AnswerVote.get_default_config(), "selector_weight": 0.3, "not_covered_below": 0.99},
+        storage,
+        Resource("answers"),
+        context,
+    )
+    selector_says = [("faq/jiaoqiang_limits", 0.6), ("faq/claim_deadline", 0.4)]
+    message = unsure.process([prepare("交强险的财产限额赔多少", selector_says)])[0]
+    picked = message.get("response_selector")["faq"]["response"]
+    assert picked["intent_response_key"] == "faq/not_covered"
+    assert picked["utter_action"] == "utter_faq/not_covered"
+    assert picked["responses"] == RESPONSES["utter_faq/not_covered"]
+    ranking = message.get("response_selector")["faq"]["ranking"]
+    assert ranking[0]["intent_response_key"] == "faq/jiaoqiang_limits"
+    assert picked["confidence"] == ranking[0]["confidence"]
+
+
+def test_a_sure_answer_stays_under_the_threshold(trained):
+    component, storage, context, prepare = trained
+    sure_enough = AnswerVote.load(
+        {**AnswerVote.get_default_config(), "selector_weight": 0.3, "not_covered_below": 0.01},
+        storage,
+        Resource("answers"),
+        context,
+    )
+    selector_says = [("faq/jiaoqiang_limits", 0.6), ("faq/claim_deadline", 0.4)]
+    message = sure_enough.process([prepare("交强险的财产限额赔多少", selector_says)])[0]
+    picked = message.get("response_selector")["faq"]["response"]
+    assert picked["intent_response_key"] == "faq/jiaoqiang_limits"

@@ -16,6 +16,13 @@ In ``config.yml``:
     - name: bot.nlu.answer_vote.AnswerVote
       retrieval_intent: faq
       selector_weight: 0.5
+      not_covered_below: 0.3
+
+With ``not_covered_below`` set, an answer whose voted confidence is below it
+becomes ``not_covered_key`` (``faq/not_covered``: "I cannot answer that
+exactly", and a person): a classifier that must pick one of N answers would
+otherwise answer every question, covered or not. The ranking keeps the vote's
+scores, so ``make evaluate`` can show what other thresholds would have done.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_vote import IntentVote, vote
+from bot.nlu.not_covered import NOT_COVERED, answer_or_not_covered
 
 RESPONSES_FILE = "responses.json"
 
@@ -53,6 +61,8 @@ class AnswerVote(IntentVote):
             **IntentVote.get_default_config(),
             "retrieval_intent": "faq",
             "selector_weight": 0.5,
+            "not_covered_below": 0.0,  # 0: always the best answer
+            "not_covered_key": NOT_COVERED,
         }
 
     def __init__(
@@ -107,6 +117,9 @@ class AnswerVote(IntentVote):
         }
         ranking = vote(selector, linear, self.config["selector_weight"])[:10]
         key, confidence = ranking[0]
+        key = answer_or_not_covered(
+            key, confidence, self.config["not_covered_below"], self.config["not_covered_key"]
+        )
         prediction = selection[RESPONSE_SELECTOR_PREDICTION_KEY]
         if key != prediction.get(INTENT_RESPONSE_KEY):
             prediction = {
