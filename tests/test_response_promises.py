@@ -104,6 +104,16 @@ FLOWS: dict[str, list[tuple[str | None, str, str]]] = {
     + said("转人工", flow=HUMAN),
     "utter_faq/small_loss_self_pay": said("我要报案", flow=REPORT),
     "utter_faq/service_hours_human_agent": said("转人工", flow=HUMAN) + here(HUMAN),
+    "utter_faq/not_covered_premium": said("转人工", flow=HUMAN),
+    "utter_faq/not_covered_buying": said("转人工", flow=HUMAN),
+    "utter_faq/not_covered_other_city": said("我要报案", flow=REPORT)
+    + here(REPORT)
+    + said("转人工", flow=HUMAN),
+    "utter_faq/not_covered_injury_pay": said("转人工", flow=HUMAN),
+    "utter_faq/not_covered_policy_change": said("转人工", flow=HUMAN),
+    "utter_faq/not_covered_assessment": said("我要投诉", flow=COMPLAINT)
+    + said("转人工", flow=HUMAN),
+    "utter_faq/not_covered": said("转人工", flow=HUMAN) + here(REPORT),
 }
 
 # Answers inside a form: the form's own action hears them (no separate rule).
