@@ -17,7 +17,8 @@ What counts as right:
 - an uncovered or off-topic question: an honest non-answer, i.e. one of
   ``NON_ANSWERS`` — the "not understood" reply (``nlu_fallback``), an
   off-topic reply, a hand-off to a person, or the bot's "I can't answer that
-  exactly" class once it has one. Any FAQ answer is a wrong answer; any other
+  exactly" answers (``faq/not_covered`` and ``faq/not_covered_<topic>``,
+  bot/nlu/not_covered.py). Any other FAQ answer is a wrong answer; any other
   intent (a flow such as the identity check, small talk) is counted apart as
   "sent elsewhere". Both are "given an answer" in the issue-14 target.
 """
@@ -27,8 +28,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from bot.nlu.not_covered import answer_or_not_covered, is_not_covered
+
 # Predictions that tell the customer we cannot answer, rather than answering
-# something else. The "can't answer" class must be added here when it lands.
+# something else; so do the FAQ's "not covered" answers (is_not_covered).
 NON_ANSWERS = frozenset({"nlu_fallback", "off_topic", "request_human", "uncovered"})
 UNCOVERED, OFF_TOPIC = "uncovered", "off_topic"
 TOPICS = frozenset(
@@ -107,8 +110,86 @@ def label_of_parse(parsed: dict) -> str:
     return intent
 
 
+def top_answer(parsed: dict) -> tuple[str, float] | None:
+    """The best-voted FAQ answer and its confidence, before any "not covered" threshold.
+
+    None when the message did not go to the FAQ. AnswerVote keeps the vote's
+    ranking, so another threshold can be tried without parsing again.
+    """
+    if parsed["intent"]["name"] != "faq":
+        return None
+    ranking = parsed["response_selector"]["faq"].get("ranking") or []
+    if not ranking:
+        return None
+    return ranking[0]["intent_response_key"], float(ranking[0]["confidence"])
+
+
+def at_threshold(predicted: str, top: tuple[str, float] | None, threshold: float) -> str:
+    """What the bot would have answered with ``threshold`` as AnswerVote's not_covered_below."""
+    if top is None:
+        return predicted
+    return answer_or_not_covered(top[0], top[1], threshold)
+
+
+def tradeoff(
+    labels: list[Label],
+    predicted: list[str],
+    tops: list[tuple[str, float] | None],
+    thresholds: list[float],
+) -> list[dict]:
+    """Per threshold: wrong FAQ answers (to any question) against needless "not covered"
+    answers (covered questions whose right answer the threshold took away)."""
+    rows = []
+    for threshold in thresholds:
+        moved = [at_threshold(p, top, threshold) for p, top in zip(predicted, tops, strict=True)]
+        right_without = [at_threshold(p, top, 0.0) for p, top in zip(predicted, tops, strict=True)]
+        figures = score(labels, moved)
+        rows.append(
+            {
+                "threshold": threshold,
+                "wrong_answers": sum(
+                    outcome(p) == "answer" and p not in label.accepted
+                    for label, p in zip(labels, moved, strict=True)
+                ),
+                "needless_not_covered": sum(
+                    label.kind == "covered" and is_not_covered(p) and best in label.accepted
+                    for label, p, best in zip(labels, moved, right_without, strict=True)
+                ),
+                **{k: figures[k] for k in ("overall", "covered", "uncovered_answered")},
+            }
+        )
+    return rows
+
+
+def held_out_accuracy(
+    gold: list[str], predicted: list[str], tops: list[tuple[str, float] | None], threshold: float
+) -> float | None:
+    """Share of held-out FAQ examples (our own words) answered with their own answer."""
+    moved = [at_threshold(p, top, threshold) for p, top in zip(predicted, tops, strict=True)]
+    return _share(sum(g == p for g, p in zip(gold, moved, strict=True)), len(gold))
+
+
+def tradeoff_table(rows: list[dict], configured: float) -> list[str]:
+    lines = [
+        "| not_covered_below | wrong answers | needless “can't answer” (covered) "
+        "| overall | covered | uncovered given an answer | held-out FAQ (own words) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        mark = " (config.yml)" if abs(row["threshold"] - configured) < 1e-9 else ""
+        lines.append(
+            f"| {row['threshold']:.2f}{mark} | {row['wrong_answers']} "
+            f"| {row['needless_not_covered']} | {_cell(row['overall'])} "
+            f"| {_cell(row['covered'])} | {_cell(row['uncovered_answered'])} "
+            f"| {_cell(row.get('held_out_faq'))} |"
+        )
+    return lines
+
+
 def outcome(predicted: str) -> str:
     """answer (an FAQ answer), non_answer (honest), or elsewhere (any other intent)."""
+    if is_not_covered(predicted):
+        return "non_answer"
     if predicted.startswith("faq/"):
         return "answer"
     return "non_answer" if predicted.split("/")[0] in NON_ANSWERS else "elsewhere"

@@ -13,12 +13,15 @@ from real_questions import (  # noqa: E402
     TOPICS,
     Label,
     checksum_of,
+    held_out_accuracy,
     is_right,
     join_questions,
     label_of_parse,
     read_labels,
     score,
     table,
+    top_answer,
+    tradeoff,
 )
 
 SAMPLE = """# a comment line
@@ -59,7 +62,13 @@ def test_covered_question_is_right_only_with_one_of_its_answers():
 
 
 def test_uncovered_question_is_right_only_with_an_honest_non_answer():
-    for honest in ("nlu_fallback", "off_topic", "request_human"):
+    for honest in (
+        "nlu_fallback",
+        "off_topic",
+        "request_human",
+        "faq/not_covered",
+        "faq/not_covered_premium",
+    ):
         assert is_right(UNCOVERED, honest), honest
     assert not is_right(UNCOVERED, "faq/chesun_theft")  # a confident answer to another question
     assert not is_right(UNCOVERED, "ask_my_policy")  # sent into a flow it did not ask for
@@ -159,3 +168,52 @@ def test_project_labels_name_answers_and_intents_that_exist():
     for label in labels:
         assert set(label.accepted) <= known, label
         assert (label.topic in TOPICS) == (label.kind == "uncovered"), label
+
+
+def _parsed(intent: str, ranking: list[tuple[str, float]]) -> dict:
+    top = ranking[0][0] if ranking else None
+    return {
+        "intent": {"name": intent},
+        "response_selector": {
+            "faq": {
+                "response": {"intent_response_key": top},
+                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in ranking],
+            }
+        },
+    }
+
+
+def test_top_answer_is_the_vote_before_the_threshold_and_only_for_the_faq():
+    parsed = _parsed("faq", [("faq/jiaoqiang_limits", 0.25), ("faq/sanzhe_limits", 0.2)])
+    parsed["response_selector"]["faq"]["response"]["intent_response_key"] = "faq/not_covered"
+    assert top_answer(parsed) == ("faq/jiaoqiang_limits", 0.25)
+    assert top_answer(_parsed("report_accident", [("faq/report_deadline", 0.9)])) is None
+
+
+def test_tradeoff_counts_wrong_answers_against_needless_not_covered():
+    labels = [
+        Label(1, ("faq/jiaoqiang_limits",)),  # covered, right but unsure (0.2)
+        Label(2, ("faq/sanzhe_coverage",)),  # covered, right and sure (0.8)
+        Label(3, ("uncovered",), "premium"),  # answered wrongly at 0.15
+        Label(4, ("uncovered",), "transfer"),  # answered wrongly at 0.6
+    ]
+    tops = [
+        ("faq/jiaoqiang_limits", 0.2),
+        ("faq/sanzhe_coverage", 0.8),
+        ("faq/ncd_premium", 0.15),
+        ("faq/chesun_theft", 0.6),
+    ]
+    predicted = [key for key, _ in tops]
+    low, mid, high = tradeoff(labels, predicted, tops, [0.0, 0.18, 0.3])
+    assert (low["wrong_answers"], low["needless_not_covered"]) == (2, 0)
+    assert (mid["wrong_answers"], mid["needless_not_covered"]) == (1, 0)
+    assert (high["wrong_answers"], high["needless_not_covered"]) == (1, 1)
+    assert high["covered"] == 0.5 and high["uncovered_answered"] == 0.5
+
+
+def test_held_out_accuracy_under_a_threshold_loses_the_unsure_right_answers():
+    gold = ["faq/jiaoqiang_limits", "faq/sanzhe_coverage"]
+    tops = [("faq/jiaoqiang_limits", 0.2), ("faq/sanzhe_coverage", 0.8)]
+    predicted = [key for key, _ in tops]
+    assert held_out_accuracy(gold, predicted, tops, 0.0) == 1.0
+    assert held_out_accuracy(gold, predicted, tops, 0.3) == 0.5
