@@ -3,7 +3,8 @@ unsure, and how the list of them is grouped (no Rasa import).
 
 The insurer reads the list to see what customers ask that the bot lacks. Two
 kinds are kept: ``unanswered`` (the bot said it did not understand:
-``action_handle_misunderstanding``) and ``low_confidence`` (the bot answered,
+``action_handle_misunderstanding``, or that it cannot answer that exactly:
+a ``faq/not_covered…`` answer) and ``low_confidence`` (the bot answered,
 but its own confidence in the answer was low). The action server reads the
 NLU's verdict off the tracker's ``latest_message`` (bot/actions/unanswered.py).
 """
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 
 from bot.nlu.intent_guard import FALLBACK
 from bot.nlu.normalize import normalize
+from bot.nlu.not_covered import is_not_covered
 
 UNANSWERED = "unanswered"
 LOW_CONFIDENCE = "low_confidence"
@@ -103,6 +105,8 @@ def staff_should_see(text: str, guess: Guess, *, not_understood: bool, in_form: 
         guess.answer_confidence, LOW_ANSWER_CONFIDENCE
     ):
         return LOW_CONFIDENCE
+    if guess.intent == "faq" and is_not_covered(guess.answer_key):
+        return UNANSWERED  # a sure "I cannot answer that": what staff should add next
     return None
 
 

@@ -91,6 +91,14 @@ def test_an_faq_answer_the_bot_is_unsure_of_reaches_staff():
     ) == (LOW_CONFIDENCE)
 
 
+def test_a_sure_cannot_answer_reaches_staff_as_unanswered():
+    guess = Guess("faq", 0.95, "faq/not_covered_premium", 0.8)
+    assert (
+        staff_should_see("我的车续保大概多少钱", guess, not_understood=False, in_form=False)
+        == UNANSWERED
+    )
+
+
 def test_an_answer_right_at_the_threshold_counts_as_sure():
     guess = Guess("faq", 0.99, "faq/chesun_theft", LOW_ANSWER_CONFIDENCE)
     assert staff_should_see("车被偷了怎么赔", guess, not_understood=False, in_form=False) is None
