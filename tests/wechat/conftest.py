@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.launcher import Stack, start_stack
-from tests.conftest import free_port, own_tracker_db, seeded_claims_db
+from tests.conftest import claims_session, free_port, own_tracker_db, seeded_claims_db
 
 from .fake_wechat import JPEG, FakeWeChat
 from .support import APP_ID, APP_SECRET, BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, wechat_env
@@ -47,6 +47,13 @@ def wechat_stack(
     stack.log_file = logs / f"rasa-{stack.rasa_port}.log"
     yield stack
     stack.stop()
+
+
+@pytest.fixture
+def claims(wechat_db_url: str):
+    """A session on the WeChat tests' claims database, to check what the servers wrote."""
+    with claims_session(wechat_db_url) as session:
+        yield session
 
 
 @pytest.fixture

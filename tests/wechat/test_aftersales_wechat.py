@@ -10,19 +10,9 @@ from sqlalchemy import select
 
 from bot.channels.wechat_messages import numbered_options
 from bot.db.models import AftersalesRequest, Customer
-from bot.db.session import make_engine, make_session_factory
 from bot.texts import _responses, response_text
 
 pytestmark = pytest.mark.servers
-
-
-@pytest.fixture
-def claims(wechat_db_url: str):
-    engine = make_engine(wechat_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
 
 
 def policy_copy_confirmation() -> dict:

@@ -13,7 +13,6 @@ import yaml
 from sqlalchemy import select
 
 from bot.db.models import Customer, Photo, Report, WechatBinding, WechatInboundMessage
-from bot.db.session import make_engine, make_session_factory
 from tests.conftest import rasa_api
 
 from .support import BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, signature_params
@@ -47,15 +46,6 @@ def coverage_answer(wechat_stack) -> list[str]:
     texts = [message["text"] for message in answer]
     assert len(texts) == 1 and "交强险" in texts[0] and "18万" in texts[0], texts
     return texts
-
-
-@pytest.fixture
-def claims(wechat_db_url: str):
-    engine = make_engine(wechat_db_url)
-    session = make_session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
 
 
 # --- the server URL and its signatures -----------------------------------------
