@@ -25,6 +25,7 @@ import os
 from functools import cache
 from typing import Any
 
+import rasa
 import rasa.core.run
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -75,7 +76,17 @@ def _secured(configure_app: Any) -> Any:
     return configure_secured_app
 
 
-def install() -> None:
+# The Rasa these patches were written for and checked against (requirements/lock.txt):
+# both replace Rasa internals, which another version may have changed.
+WRITTEN_FOR = "3.6.21"
+
+
+def install(version: str = rasa.__version__) -> None:
+    if version != WRITTEN_FOR:
+        raise RuntimeError(
+            f"bot/rasa_patches.py was written for Rasa {WRITTEN_FOR}, not {version}: "
+            "check the patched functions against this version, then update WRITTEN_FOR"
+        )
     RemoteAction._validate_action_result = _validate_action_result
     if not getattr(rasa.core.run.configure_app, "secured", False):
         rasa.core.run.configure_app = _secured(rasa.core.run.configure_app)

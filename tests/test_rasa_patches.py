@@ -50,3 +50,14 @@ def test_the_schema_itself_is_checked_once_not_per_call(action, monkeypatch):
     for _ in range(20):
         action._validate_action_result({"events": [], "responses": []})
     assert len(checks) == 1
+
+
+def test_the_patches_refuse_a_rasa_they_were_not_written_for():
+    with pytest.raises(RuntimeError, match="written for Rasa 3.6.21, not 3.7.0"):
+        rasa_patches.install("3.7.0")
+
+
+def test_the_server_is_never_anonymous_once_patched():
+    import rasa.core.run
+
+    assert getattr(rasa.core.run.configure_app, "secured", False)
