@@ -5,7 +5,8 @@
 # Rasa 3.6.21 declares Requires-Python <3.11, but its wheel runs on 3.11
 # (see ../shared/setup-notes.md). The lock pins every package exactly, so on
 # 3.11 we install it with --no-deps --ignore-requires-python: nothing is
-# resolved, pip only fetches the pinned files. On 3.10 the flag is not needed.
+# resolved, pip only fetches the pinned files. (3.10 no longer: the locked
+# Pillow 13 and pillow-heif require 3.11.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,12 +14,12 @@ VENV=${VENV:-.venv}
 LOCK=requirements/lock.txt
 
 pick_python() {
-    for candidate in "${PYTHON:-}" python3.11 python3.10; do
+    for candidate in "${PYTHON:-}" python3.11; do
         if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
             echo "$candidate"; return
         fi
     done
-    echo "需要 Python 3.11 或 3.10 (need Python 3.11 or 3.10)" >&2; exit 1
+    echo "需要 Python 3.11 (need Python 3.11)" >&2; exit 1
 }
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -36,8 +37,7 @@ fi
 flags=(--no-deps --disable-pip-version-check -q)
 case "$pyver" in
     3.11) flags+=(--ignore-requires-python) ;;
-    3.10) ;;
-    *) echo "Python $pyver is not supported (3.10 or 3.11)" >&2; exit 1 ;;
+    *) echo "Python $pyver is not supported (3.11 only)" >&2; exit 1 ;;
 esac
 
 echo "==> installing the locked environment into $VENV (a few minutes the first time)"
