@@ -1,31 +1,14 @@
 """What the customer reads about a filed report (bot/dialogue/report_summary.py)."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from bot.dialogue.report_summary import reasons_text
-from bot.rules.fast_track import Accident, Cover, Policyholder, decide
+from bot.rules.fast_track import Accident, Policyholder, decide
+from tests.rules.cases import CLAIM_FREE, SMALL_SINGLE_VEHICLE
 
-REPORTED = datetime(2026, 5, 20, 10, 0, tzinfo=timezone.utc)
-ACCIDENT = Accident(
-    two_vehicle=False,
-    anyone_injured=False,
-    own_loss=Decimal("2000"),
-    third_party_loss=None,
-    insured_driving=True,
-    insured_reporting=True,
-    occurred_at=REPORTED - timedelta(hours=1),
-    reported_at=REPORTED,
-)
-HOLDER = Policyholder(
-    is_company=False,
-    claim_free_years=3,
-    claims_this_period=0,
-    cover=Cover(
-        compulsory=True, vehicle_damage=True, third_party_limit=1_000_000, deductible_waiver=True
-    ),
-)
+# The rule tests' standard case: a claim-free individual, a small single-vehicle accident.
+HOLDER, ACCIDENT = CLAIM_FREE, SMALL_SINGLE_VEHICLE
 
 
 def failed(holder: Policyholder, accident: Accident) -> list[dict]:

@@ -1,7 +1,7 @@
 """The fast-track rules of domain.md §4 and §10: who may leave the scene, and why not."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,26 +17,12 @@ from bot.rules.fast_track import (
     decide,
     expert_team_refusal,
 )
-
-REPORTED = datetime(2026, 5, 20, 10, 0, tzinfo=timezone.utc)
-FULL_COVER = Cover(
-    compulsory=True, vehicle_damage=True, third_party_limit=2_000_000, deductible_waiver=True
-)
-CLAIM_FREE = Policyholder(
-    is_company=False, claim_free_years=3, claims_this_period=0, cover=FULL_COVER
-)
-SMALL_SINGLE_VEHICLE = Accident(
-    two_vehicle=False,
-    anyone_injured=False,
-    own_loss=Decimal("2000"),
-    third_party_loss=None,
-    insured_driving=True,
-    insured_reporting=True,
-    occurred_at=REPORTED - timedelta(hours=1),
-    reported_at=REPORTED,
-)
-SMALL_TWO_VEHICLE = replace(
-    SMALL_SINGLE_VEHICLE, two_vehicle=True, third_party_loss=Decimal("1500")
+from tests.rules.cases import (
+    CLAIM_FREE,
+    FULL_COVER,
+    REPORTED,
+    SMALL_SINGLE_VEHICLE,
+    SMALL_TWO_VEHICLE,
 )
 
 
