@@ -14,13 +14,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 PHOTO_CHANNEL = "photos"  # bot.channels.photos: not where a customer types
+# Rasa's text of an intent triggered through its API (the console's hand-back):
+# its channel is whatever the console named, not where the customer typed.
+EXTERNAL_PREFIX = "EXTERNAL: "
 
 
 def customer_channel(tracker: Tracker) -> str | None:
-    """The channel of the customer's latest message (photo uploads skipped)."""
+    """The channel of the customer's latest own message (photo uploads and intents
+    triggered by the console skipped)."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user" and event.get("input_channel") != PHOTO_CHANNEL:
-            return event.get("input_channel")
+        if event.get("event") != "user" or event.get("input_channel") == PHOTO_CHANNEL:
+            continue
+        if (event.get("text") or "").startswith(EXTERNAL_PREFIX):
+            continue
+        return event.get("input_channel")
     return None
 
 
