@@ -28,14 +28,18 @@ _PROVINCE = "|".join(
     + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES + TRADITIONAL_PROVINCES]
 )
 _PLATE = re.compile(
-    rf"(?P<province>{_PROVINCE})(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
+    rf"(?P<province>{_PROVINCE})\s?(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
 )
 # Not inside a longer number, a decimal fraction or an identifier (BA…, PDAA…).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# Also written in groups: 110101 19900101 123X.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.])(\d{17}[\dXx]|\d{15}|\d{6}[ -]\d{8}[ -]\d{3}[\dXx])(?![0-9A-Za-z])"
+)
 _BANK_CARD = re.compile(
     r"(?<![0-9A-Za-z.])(\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![0-9A-Za-z])"
 )
-_PHONE = re.compile(r"(?<![\d.])(1[3-9]\d)(\d{8})(?!\d)")
+# With or without +86 / 86 in front, in one piece or as 138-1234-5678 / 138 1234 5678.
+_PHONE = re.compile(r"(?<![\d.])((?:\+?86[ -]?)?1[3-9]\d)([ -]?\d{4}[ -]?\d{4})(?!\d)")
 
 # Names, where a customer says one: after a cue that announces a name, or a
 # surname before a form of address. Only common surnames count after the weak
@@ -68,7 +72,7 @@ def mask(text: str) -> str:
     """`text` with phone numbers, ID and bank card numbers and plates hidden."""
     text = _ID_NUMBER.sub(lambda m: "*" * len(m.group(0)), text)
     text = _BANK_CARD.sub(lambda m: re.sub(r"\d", "*", m.group(0)), text)
-    text = _PHONE.sub(lambda m: m.group(1) + "*" * 8, text)
+    text = _PHONE.sub(lambda m: m.group(1) + re.sub(r"\d", "*", m.group(2)), text)
     return _PLATE.sub(lambda m: m.group("province") + "*" * len(m.group("rest")), text)
 
 

@@ -9,8 +9,8 @@
 | `HANDOFF_OFFICE_HOURS` | `09:00-21:00`                  | when agents take chats (BOT_TIMEZONE) |
 | `AGENT_ONLINE_SECONDS` | `30`                           | an agent is online this long after their last heartbeat |
 | `HANDOFF_MINUTES_PER_CUSTOMER` | `5`                    | average handling time, for the expected wait |
-| `RASA_URL`       | `http://127.0.0.1:5005`              | Rasa HTTP API (console, handoff resume) |
-| `RASA_API_TOKEN` | (none)                               | token of `rasa run --auth-token`, if set |
+| `RASA_URL`       | `http://127.0.0.1:5006`              | Rasa's HTTP API on its internal port (console, handoff resume) |
+| `RASA_API_TOKEN` | `var/secrets/rasa_api_token`         | its token (bot/internal_auth.py: generated once when unset) |
 | `CONSOLE_PORT`   | `5010`                               | port of the agent console        |
 | `CONSOLE_SECURE_COOKIES` | unset                        | `1`: the console's session cookie is always `Secure` (it is anyway when the request came over HTTPS) |
 | `WECHAT_API_BASE_URL` | `https://api.weixin.qq.com/cgi-bin/` | WeChat's API (tests: a fake) |
@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from bot.internal_auth import RASA_API_TOKEN, secret
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'claims.db'}"
@@ -46,7 +48,7 @@ class Settings:
     office_hours: str = "09:00-21:00"
     agent_online_seconds: int = 30
     minutes_per_customer: int = 5
-    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_url: str = "http://127.0.0.1:5006"
     rasa_api_token: str | None = None
     console_port: int = 5010
     console_secure_cookies: bool = False  # True: Secure cookies even when HTTPS is not seen
@@ -68,8 +70,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         office_hours=env.get("HANDOFF_OFFICE_HOURS") or "09:00-21:00",
         agent_online_seconds=int(env.get("AGENT_ONLINE_SECONDS") or 30),
         minutes_per_customer=int(env.get("HANDOFF_MINUTES_PER_CUSTOMER") or 5),
-        rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
-        rasa_api_token=env.get("RASA_API_TOKEN") or None,
+        rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5006").rstrip("/"),
+        # The same token as the Rasa server's, also for a console started on its own.
+        rasa_api_token=secret(RASA_API_TOKEN, env),
         console_port=int(env.get("CONSOLE_PORT") or 5010),
         console_secure_cookies=_flag(env.get("CONSOLE_SECURE_COOKIES")),
     )

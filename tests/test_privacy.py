@@ -59,3 +59,23 @@ def test_everything_at_once():
     assert mask_personal_data(text) == (
         "我叫**，沪******，手机138********，身份证" + "*" * 18 + "，报案号BA20261122000001"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("电话138-1234-5678", "电话138-****-****"),
+        ("手机 138 1234 5678", "手机 138 **** ****"),
+        ("+8613812345678", "+86138********"),
+        ("8613812345678", "86138********"),
+        ("车牌沪 A12345", "车牌沪******"),
+        ("身份证 110101 19900101 123X", "身份证 ********************"),
+    ],
+)
+def test_numbers_and_plates_written_in_groups_or_with_the_country_code_are_hidden(text, masked):
+    assert mask(text) == masked
+
+
+@pytest.mark.parametrize("text", ["报案号BA20261208000001", "损失2000元，对方1500"])
+def test_report_numbers_and_amounts_stay_readable(text):
+    assert mask(text) == text

@@ -99,8 +99,8 @@ def staff_should_see(text: str, guess: Guess, *, not_understood: bool, in_form: 
         return UNANSWERED
     if guess.fell_back:
         return None  # the fallback action tells: a form may still take it as an answer
-    if in_form and guess.intent not in RETRIEVAL_INTENTS:
-        return None
+    if in_form and guess.intent != "faq":
+        return None  # an off-topic guess in a form is an answer read wrongly (an address…)
     if _below(guess.intent_confidence, LOW_INTENT_CONFIDENCE) or _below(
         guess.answer_confidence, LOW_ANSWER_CONFIDENCE
     ):

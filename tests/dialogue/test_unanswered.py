@@ -252,3 +252,9 @@ def test_a_group_counts_its_kinds_and_ranks_the_bots_guesses_with_their_mean_con
         ("inform", 1, 0.3),
     ]
     assert group.channels == {"rest": 3, "wechat": 1}
+
+
+def test_an_answer_in_a_form_read_as_off_topic_is_not_kept():
+    """An address or a description typed as a form's answer, taken for off topic."""
+    guess = Guess("off_topic", LOW_INTENT_CONFIDENCE - 0.1, "off_topic/other_service", 0.3)
+    assert staff_should_see("文三路和学院路口", guess, not_understood=False, in_form=True) is None
