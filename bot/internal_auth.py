@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 SECRETS_DIR = Path(__file__).resolve().parent.parent / "var" / "secrets"
@@ -25,6 +26,7 @@ ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
 ACTION_TOKEN_HEADER = "X-Action-Token"
 
 
+@cache  # load_settings() asks on every call; the file does not change while we run
 def stored_secret(name: str, directory: Path = SECRETS_DIR) -> str:
     """The secret kept in `directory`, created (random, 0600) when there is none yet."""
     path = directory / name.lower()

@@ -73,8 +73,8 @@ def guarded(
 
     async def handle(message: UserMessage) -> None:
         text = message.text if isinstance(message.text, str) else ""
-        text = clean_text(text)
-        if too_long(text):
+        # The cheap length check first: no regular expression runs over megabytes.
+        if len(text) > MAX_RAW_CHARS or too_long(text := clean_text(text)):
             await message.output_channel.send_text_message(
                 message.sender_id, response_text(TOO_LONG)
             )
