@@ -113,7 +113,7 @@ def start_stack(
     """Start the servers as child processes and return once all are ready.
 
     The agent console starts only when `console_port` is given. The cluster mode
-    (bot/cluster.py) passes its own endpoints file and logging configuration, and
+    (ops/cluster.py) passes its own endpoints file and logging configuration, and
     restarts one kind of server at a time through `services`. Rasa's HTTP API
     answers only on `api_port` (a free one when not given), with the token.
     """

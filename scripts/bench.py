@@ -5,10 +5,10 @@ loses nothing under load. Writes results/bench.{md,json} and PNG plots.
    missing): intent macro-F1, FAQ accuracy, entity F1, beside the TF-IDF +
    logistic-regression baseline on the same held-out split.
 2. Latency per message over REST (p50/p95/p99) and throughput for an FAQ
-   question and for a report-form step (bot/loadtest/latency.py), sequentially
+   question and for a report-form step (ops/loadtest/latency.py), sequentially
    and with 20, 50 and 100 customers at once, on one instance (bot.launcher:
    SQLite claims database and tracker store, like `make run`) and on the
-   cluster (bot.cluster: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers,
+   cluster (ops.cluster: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers,
    like `make cluster`), one after the other in the same run.
 3. Integrity: 200 customers each filing a whole report at once through the
    cluster; exactly 200 new reports, none twice, every fact as told
@@ -54,9 +54,9 @@ from train_if_needed import inputs_hash, train  # noqa: E402
 
 from bot.internal_auth import RASA_API_TOKEN, secret  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
-from bot.loadtest.client import report_concurrently  # noqa: E402
-from bot.loadtest.customers import accident, seed_customers  # noqa: E402
-from bot.loadtest.latency import dialogue_work, faq_phase, report_phase  # noqa: E402
+from ops.loadtest.client import report_concurrently  # noqa: E402
+from ops.loadtest.customers import accident, seed_customers  # noqa: E402
+from ops.loadtest.latency import dialogue_work, faq_phase, report_phase  # noqa: E402
 
 RESULTS = ROOT / "results"
 WORK = ROOT / "var" / "bench"
@@ -299,7 +299,7 @@ def bench_single(model: Path, args: argparse.Namespace) -> dict:
 # -- the cluster -------------------------------------------------------------------------
 @contextmanager
 def started_cluster(model: Path):
-    from bot.cluster import Cluster, ClusterPorts
+    from ops.cluster import Cluster, ClusterPorts
 
     base = WORK / "cluster"  # under the repository: the postgres user must reach it
     shutil.rmtree(base, ignore_errors=True)
@@ -340,13 +340,13 @@ def bench_cluster(model: Path, args: argparse.Namespace) -> dict:
     return result
 
 
-def integrity(cluster, accidents: list) -> dict:  # noqa: ANN001 - a bot.cluster.Cluster
+def integrity(cluster, accidents: list) -> dict:  # noqa: ANN001 - a ops.cluster.Cluster
     """The customers file a report each, all at once, through nginx and both Rasa
     servers; then the claims database must hold exactly their reports, as told."""
     import pytest
 
     from bot.db.session import make_engine, make_session_factory
-    from bot.loadtest.latency import Phase
+    from ops.loadtest.latency import Phase
     from tests.cluster.support import (
         assert_all_filed,
         assert_reports_exactly_as_told,
@@ -394,7 +394,7 @@ def integrity(cluster, accidents: list) -> dict:  # noqa: ANN001 - a bot.cluster
     }
 
 
-def cluster_memory(cluster) -> dict:  # noqa: ANN001 - a bot.cluster.Cluster
+def cluster_memory(cluster) -> dict:  # noqa: ANN001 - a ops.cluster.Cluster
     memory = {}
     for name in ("rasa-0", "rasa-1", "actions-0", "actions-1", "nginx", "redis"):
         pid = cluster._pid(name)  # noqa: SLF001 - the cluster's own pid files

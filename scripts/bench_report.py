@@ -278,10 +278,10 @@ python scripts/bench.py --url https://bot.example.com \\
 `--url` starts nothing here and measures latency and throughput over the REST
 channel only (`POST /webhooks/rest/webhook`); `--sequential`, `--concurrency` and
 `--faq-each` set the sizes. The report steps need the synthetic test customers
-(plates 鲁Q00000…, bot/loadtest/customers.py) in that deployment's claims
+(plates 鲁Q00000…, ops/loadtest/customers.py) in that deployment's claims
 database: `--seed-db` creates them — test deployments only — and `--first` picks
-unused ones on a second run. The load client is `bot/loadtest` (asyncio + httpx);
-`python -m bot.loadtest --url … --customers N` runs whole reports on their own.
+unused ones on a second run. The load client is `ops/loadtest` (asyncio + httpx);
+`python -m ops.loadtest --url … --customers N` runs whole reports on their own.
 """
 
 
@@ -401,7 +401,7 @@ def write_report(result: dict, out: Path) -> str:
         )
     sections.append(
         "## Latency and throughput over REST\n\nEach figure is the time from sending a "
-        "message to the full answer, measured by the client (bot/loadtest/latency.py, "
+        "message to the full answer, measured by the client (ops/loadtest/latency.py, "
         "asyncio + httpx). *FAQ question*: a customer asks coverage questions in turn "
         "(NLU + response selector). *Report-form step*: every message of a whole accident "
         "report, from 我要报案 to the 报案号; each calls the action server, the phone-tail step "

@@ -10,7 +10,7 @@
 #   scripts/cluster.sh status   which parts are running
 #
 # Everything runs as the current user on 127.0.0.1; the ports are in
-# bot/cluster.py (CLUSTER_* variables override them). Idempotent: a second start
+# ops/cluster.py (CLUSTER_* variables override them). Idempotent: a second start
 # reuses what already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,11 +51,11 @@ case "${1:-start}" in
         scripts/setup-venv.sh >&2
         source scripts/env.sh
         model=${BOT_MODEL:-$(python scripts/train_if_needed.py | tail -n 1)}
-        exec python -m bot.cluster start --model "$model"
+        exec python -m ops.cluster start --model "$model"
         ;;
     stop|status)
         source scripts/env.sh
-        exec python -m bot.cluster "$1"
+        exec python -m ops.cluster "$1"
         ;;
     install)
         install_servers

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.loadtest.latency import percentile, summarize
+from ops.loadtest.latency import percentile, summarize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from bench_report import headline  # noqa: E402

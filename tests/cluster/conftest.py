@@ -3,7 +3,7 @@ servers and two action servers on free ports, under var/cluster-test-*/.
 
 The Rasa servers log at DEBUG, so that what customers type reaches the logs
 and the masking is tested on real output. Each test gets customers of its own
-(synthetic ones, bot/loadtest/customers.py) and a cluster whose parts all run.
+(synthetic ones, ops/loadtest/customers.py) and a cluster whose parts all run.
 """
 
 import itertools
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cluster import PAIRS, Cluster, ClusterPorts
 from bot.db.session import make_engine, make_session_factory
-from bot.loadtest.customers import accident, seed_customers
+from ops.cluster import PAIRS, Cluster, ClusterPorts
+from ops.loadtest.customers import accident, seed_customers
 from tests.conftest import AGENT_PASSWORDS, ROOT
 
 SYNTHETIC_CUSTOMERS = 200

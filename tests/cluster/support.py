@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db import repository
 from bot.db.models import Report
-from bot.loadtest.client import CustomerRun
+from ops.loadtest.client import CustomerRun
 
 # The accident time is "N minutes before" the message that said so.
 TIME_TOLERANCE = timedelta(minutes=2)

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from bot.loadtest.client import SUMMARY_START, TEXTS, RestCustomer
+from ops.loadtest.client import SUMMARY_START, TEXTS, RestCustomer
 
 from .support import assert_all_filed, assert_reports_exactly_as_told, report_count
 

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from bot.loadtest.client import report_concurrently
+from ops.loadtest.client import report_concurrently
 
 from .support import assert_all_filed, assert_reports_exactly_as_told, report_count
 

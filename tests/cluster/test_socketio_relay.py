@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from bot.cluster import PAIRS
 from bot.handoff.rasa_api import RasaApi
 from bot.internal_auth import RASA_API_TOKEN, secret
+from ops.cluster import PAIRS
 from tests.console.support import SocketCustomer
 
 pytestmark = pytest.mark.cluster

@@ -3,7 +3,7 @@
 Two kinds of message, each timed from request to answer:
 
 - an FAQ question ("交强险赔多少"): NLU and the response selector only;
-- a report-form step: every message of a whole accident report (bot/loadtest/
+- a report-form step: every message of a whole accident report (ops/loadtest/
   client.py), each of which calls the action server; the phone-tail step reads
   the claims database (identity check) and the final 确认 writes the report.
 
@@ -17,16 +17,15 @@ import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import yaml
 
-from bot.loadtest.client import CustomerRun, RestCustomer
-from bot.loadtest.customers import Accident
-from bot.texts import DOMAIN_FILE
+from bot.texts import DOMAIN_FILE, RESPONSES_DIR
+from ops.loadtest.client import CustomerRun, RestCustomer
+from ops.loadtest.customers import Accident
 
-FAQ_FILE = Path(__file__).resolve().parents[1] / "data" / "responses" / "faq.yml"
+FAQ_FILE = RESPONSES_DIR / "faq.yml"
 # What customers ask; each must be answered by an FAQ answer (checked per message).
 FAQ_QUESTIONS = (
     "交强险赔多少",

@@ -1,4 +1,4 @@
-"""python -m bot.loadtest --url URL --customers N [--first K] [--seed-db DB_URL]
+"""python -m ops.loadtest --url URL --customers N [--first K] [--seed-db DB_URL]
 
 N simulated customers report an accident each, all at once, against any
 deployment's REST channel (a Rasa server, or nginx in front of the cluster).
@@ -13,8 +13,8 @@ import sys
 import time
 from collections import Counter
 
-from bot.loadtest.client import report_concurrently
-from bot.loadtest.customers import accident, seed_customers
+from ops.loadtest.client import report_concurrently
+from ops.loadtest.customers import accident, seed_customers
 
 
 def main() -> None:

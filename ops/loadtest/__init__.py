@@ -2,5 +2,5 @@
 
 `customers` seeds test-only policyholders (never the demo data) and says what
 each one will report; `client` plays them concurrently with asyncio + httpx.
-`python -m bot.loadtest --help` runs them against any deployment.
+`python -m ops.loadtest --help` runs them against any deployment.
 """

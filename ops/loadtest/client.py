@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 import httpx
 import yaml
 
-from bot.loadtest.customers import Accident
 from bot.texts import DOMAIN_FILE
+from ops.loadtest.customers import Accident
 
 REPORT_NUMBER = re.compile(r"BA\d{14}")
 MAX_TURNS = 40

@@ -1,8 +1,8 @@
 """The cluster mode: Rasa's scale-out design, all of it on loopback.
 
-    python -m bot.cluster start --model M   (scripts/cluster.sh start, make cluster)
-    python -m bot.cluster stop              (make cluster-stop)
-    python -m bot.cluster status
+    python -m ops.cluster start --model M   (scripts/cluster.sh start, make cluster)
+    python -m ops.cluster stop              (make cluster-stop)
+    python -m ops.cluster status
 
 What runs, each part as the current user with its data and logs under one
 directory (var/cluster/ by default):
