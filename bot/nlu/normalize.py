@@ -4,9 +4,11 @@ Customers type Traditional characters (Hong Kong, Taiwan, one of our seed
 documents), full-width letters and digits from Chinese input methods
 (``ＢＡ２０２６…``, ``１８００元``) and stray spaces. Everything downstream (the
 tokenizer, the classifiers, the entity patterns) is written for Simplified
-Chinese with half-width ASCII, so we convert once, here.
+Chinese with half-width ASCII, so we convert once, here. Pinyin input's
+sound-alike typos of domain words (叫强险, 三者线) are put right here too
+(bot/nlu/pinyin_typos.py).
 
-Offsets: the Traditional→Simplified and width steps map every character to
+Offsets: the Traditional→Simplified, width and pinyin steps map every character to
 exactly one character, so entity offsets computed on the result line up with
 the input. Collapsing whitespace is the one step that changes the length;
 ``normalize_with_offsets`` returns where each output character came from so
@@ -21,6 +23,8 @@ from bisect import bisect_left
 from functools import lru_cache
 
 import opencc
+
+from bot.nlu.pinyin_typos import fix_pinyin_typos
 
 # Full-width ASCII (U+FF01..U+FF5E) sits exactly 0xFEE0 above its half-width
 # twin; the ideographic space U+3000 becomes a plain space.
@@ -55,8 +59,9 @@ def to_half_width(text: str) -> str:
 
 
 def normalize_chars(text: str) -> str:
-    """Simplified and half-width text of exactly the same length as ``text``."""
-    return to_simplified(to_half_width(text))
+    """Simplified and half-width text of exactly the same length as ``text``, with
+    the domain words that a pinyin input method misspelt put right (叫强险 → 交强险)."""
+    return fix_pinyin_typos(to_simplified(to_half_width(text)))
 
 
 def normalize(text: str) -> str:
