@@ -1,5 +1,6 @@
 """The second opinion on the intent (bot/nlu/intent_vote.py), trained for real."""
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -98,3 +99,17 @@ def test_an_empty_message_keeps_diets_word(featurised):
     empty = prepare("", [{"name": "deny", "confidence": 0.3}])
     empty.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0})
     assert component.process([empty])[0].get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_reloaded_vote_multiplies_without_copying_its_weights_and_answers_the_same(featurised):
+    storage, context, data, _ = featurised
+    thanks = [Message(data={TEXT: t, INTENT: "thank"}) for t in ("谢谢", "多谢了", "感谢你")]
+    three_intents = TrainingData(data.training_examples + thanks)  # two would be one row
+    component = IntentVote.create(IntentVote.get_default_config(), storage, Resource("w"), context)
+    component.train(three_intents)
+    reloaded = IntentVote.load(IntentVote.get_default_config(), storage, Resource("w"), context)
+    weights = reloaded.clf[-1].coef_
+    # What scipy hands to its multiplication: a view of the stored weights, not a copy.
+    assert np.shares_memory(weights.T.ravel(), weights)
+    texts = ["没有，没有人", "我出车祸了要报案"]
+    assert np.array_equal(reloaded.clf.predict_proba(texts), component.clf.predict_proba(texts))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import skops.io as sio
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -132,5 +133,17 @@ class IntentVote(LogisticRegressionClassifier):
             stored = model_dir / f"{resource.name}.skops"
             if stored.exists():  # absent when there was nothing to train on
                 component.clf = sio.load(stored, trusted=TRUSTED_TYPES)
+                column_major_weights(component.clf[-1])
                 component.trained = True
         return component
+
+
+def column_major_weights(model: LogisticRegression) -> None:
+    """Store the weights column by column; the values stay the same.
+
+    scikit-learn multiplies a message's sparse n-grams by ``coef_.T``, and scipy
+    flattens that operand: with the weights row by row, every message copied the
+    whole matrix first. For the FAQ answers (65 × 23,433 weights) that copy was
+    3.3 ms of every vote; the multiplication itself takes 0.006 ms.
+    """
+    model.coef_ = np.asfortranarray(model.coef_)
