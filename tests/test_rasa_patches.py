@@ -61,3 +61,32 @@ def test_the_server_is_never_anonymous_once_patched():
     import rasa.core.run
 
     assert getattr(rasa.core.run.configure_app, "secured", False)
+
+
+def test_a_stored_conversation_reads_back_event_for_event_with_classes_looked_up_once(monkeypatch):
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+    from rasa.shared.utils import common
+
+    assert Event.resolve_by_type is rasa_patches._remembered_event_class
+    stored = [
+        UserUttered("交强险赔多少", {"name": "faq", "confidence": 0.9}).as_dict(),
+        ActionExecuted("utter_faq").as_dict(),
+        SlotSet("customer_name", "张伟").as_dict(),
+    ] * 50
+    walks = []
+    original = common.all_subclasses
+    monkeypatch.setattr(common, "all_subclasses", lambda cls: walks.append(cls) or original(cls))
+    rasa_patches._EVENT_CLASSES.clear()
+    events = [Event.from_parameters(event) for event in stored]
+    assert [event.as_dict() for event in events] == stored
+    assert walks.count(Event) == 3  # once per type name, not once per event
+
+
+def test_an_unknown_event_name_is_still_refused_or_given_its_default():
+    from rasa.shared.core.events import Event, UserUttered
+
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("user") is UserUttered
