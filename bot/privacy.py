@@ -19,16 +19,21 @@ from __future__ import annotations
 import json
 import re
 
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-# The provinces whose character differs in Traditional Chinese (滬A12345).
-TRADITIONAL_PROVINCES = "滬粵蘇遼貴魯晉陝寧雲瓊閩贛"
+from bot.concepts.identifiers import PLATE_SEPARATORS
+from bot.concepts.provinces import PROVINCES, TRADITIONAL_PROVINCES
+
 # A province character as typed or as json.dumps writes it (structlog's JSON).
 _PROVINCE = "|".join(
     [f"[{PROVINCES}{TRADITIONAL_PROVINCES}]"]
     + [re.escape(json.dumps(char)[1:-1]) for char in PROVINCES + TRADITIONAL_PROVINCES]
 )
+# Letters and digits as typed, also full-width (沪Ａ１２３４５); any separator the
+# identity check accepts (沪A-12345, 京C·24680).
+_LETTER = "A-Za-zＡ-Ｚａ-ｚ"
+_ALNUM = f"{_LETTER}0-9０-９"
 _PLATE = re.compile(
-    rf"(?P<province>{_PROVINCE})\s?(?P<rest>[A-Za-z][·•\s]?[A-Za-z0-9]{{4,6}})(?![A-Za-z0-9])"
+    rf"(?P<province>{_PROVINCE})\s?"
+    rf"(?P<rest>[{_LETTER}][{re.escape(PLATE_SEPARATORS)}\s]?[{_ALNUM}]{{4,6}})(?![{_ALNUM}])"
 )
 # Not inside a longer number, a decimal fraction or an identifier (BA…, PDAA…).
 # Also written in groups: 110101 19900101 123X.

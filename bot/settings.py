@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.concepts.timezone import zone, zone_name
 from bot.internal_auth import RASA_API_TOKEN, secret
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,6 @@ DEFAULT_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'claims.db'}"
 # Its own file, not the claims database: `bot.db.seed --reset` recreates that one,
 # and Rasa creates and owns the schema of this one (table `events`).
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_WECHAT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 
 
@@ -55,7 +55,7 @@ class Settings:
 
     @property
     def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone_name)
+        return zone(self.timezone_name)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,7 +63,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     return Settings(
         claims_db_url=env.get("CLAIMS_DB_URL") or DEFAULT_DB_URL,
-        timezone_name=env.get("BOT_TIMEZONE") or DEFAULT_TIMEZONE,
+        timezone_name=zone_name(env),
         photo_dir=Path(env.get("PHOTO_DIR") or REPO_ROOT / "var" / "photos"),
         wechat_api_base_url=env.get("WECHAT_API_BASE_URL") or DEFAULT_WECHAT_API_BASE_URL,
         redis_url=env.get("REDIS_URL") or None,

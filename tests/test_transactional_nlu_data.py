@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.concepts import identifiers, provinces
+
 NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
 TRANSACTIONAL_FILES = [
     NLU_DIR / "identity.yml",
@@ -54,14 +56,12 @@ ENTITY_NAMES = {
 # [text](entity) or [text]{"entity": ..., "role": ...}
 ANNOTATION = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\((?P<name>[^()]*)\)|(?P<json>\{[^{}]*\}))")
 
-PROVINCES = (
-    "京津沪滬渝冀豫云雲辽遼黑湘皖鲁魯新苏蘇浙赣贛鄂桂甘晋晉蒙陕陝吉闽閩贵貴粤粵青藏川宁寧琼瓊"
-)
+PROVINCES = provinces.PROVINCES + provinces.TRADITIONAL_PROVINCES
 CHINESE_NUMERALS = "零〇一二两兩三四五六七八九十百千万萬点點"
 SHAPES = {
     "plate": re.compile(rf"^[{PROVINCES}][A-Za-z][·•\-]?[A-Za-z0-9]{{5,6}}$"),
-    "policy_number": re.compile(r"^PDAA\d{16}$", re.IGNORECASE),
-    "report_number": re.compile(r"^BA\d{14}$", re.IGNORECASE),
+    "policy_number": re.compile(rf"^{identifiers.POLICY_NUMBER}$", re.IGNORECASE),
+    "report_number": re.compile(rf"^{identifiers.REPORT_NUMBER}$", re.IGNORECASE),
     "phone_tail": re.compile(r"^[0-9０-９]{4}$"),
     "amount": re.compile(
         rf"^(?:[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{CHINESE_NUMERALS}]+)"

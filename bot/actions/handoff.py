@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.actions.messages import customer_message
 from bot.actions.unanswered import record_if_unanswered
 from bot.actions.verified import verified_customer_id
+from bot.concepts.tickets import CloseReason, TicketStatus
 from bot.db import repository
 from bot.db.models import HandoffTicket
 from bot.db.session import claims_session
@@ -31,7 +32,6 @@ from bot.dialogue.report_facts import clean_free_text
 from bot.handoff.display import NOT_FOR_REPLIES, output_channel
 from bot.handoff.hours import parse_office_hours
 from bot.handoff.queue import (
-    WAITING,
     QueuedTicket,
     expected_wait_minutes,
     position_in_queue,
@@ -105,7 +105,9 @@ def start_handoff(
                 QueuedTicket(t.id, t.priority, t.created_at)
                 for t in repository.waiting_tickets(session)
             ]
-            position = position_in_queue(queue, ticket.id) if ticket.status == WAITING else 1
+            position = (
+                position_in_queue(queue, ticket.id) if ticket.status == TicketStatus.WAITING else 1
+            )
             ticket_id = ticket.id
     except SQLAlchemyError:
         logger.exception("could not queue the conversation for an agent")
@@ -212,12 +214,12 @@ class ActionHandoffWatch(Action):
         with claims_session() as session:
             ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
             if ticket is not None:
-                if ticket.status != WAITING or not wants_to_stop_waiting(
+                if ticket.status != TicketStatus.WAITING or not wants_to_stop_waiting(
                     message.intent, message.text
                 ):
                     return []  # the agent reads it in the console
                 if not repository.end_ticket(
-                    session, ticket.id, "cancelled", from_statuses=(WAITING,)
+                    session, ticket.id, CloseReason.CANCELLED, from_statuses=(TicketStatus.WAITING,)
                 ):
                     return []  # an agent accepted it this very moment
                 farewell = response_text("utter_handoff_cancelled")

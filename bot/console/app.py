@@ -15,6 +15,7 @@ from pathlib import Path
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot.concepts.tickets import CloseReason, TicketStatus
 from bot.console import aftersales, auth, unanswered
 from bot.console.views import queue_snapshot, ticket_detail
 from bot.db import repository
@@ -165,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
         found = session.get(HandoffTicket, ticket_id)
         if found is None:
             return None, _error("没有这个会话", 404)
-        if found.status != "accepted" or found.agent_id != request.ctx.agent.agent_id:
+        if found.status != TicketStatus.ACCEPTED or found.agent_id != request.ctx.agent.agent_id:
             return None, _error("只有接入这个会话的客服才能操作", 409)
         return found, None
 
@@ -202,7 +203,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
         return response.json({"ok": True})
 
     async def _end(
-        request: Request, ticket_id: int, close_reason: str, intent: str
+        request: Request, ticket_id: int, close_reason: CloseReason, intent: str
     ) -> response.HTTPResponse:
         with claims_session() as session:
             found, refused = _my_live_ticket(session, request, ticket_id)
@@ -212,7 +213,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
                 session,
                 ticket_id,
                 close_reason,
-                from_statuses=("accepted",),
+                from_statuses=(TicketStatus.ACCEPTED,),
                 agent_id=request.ctx.agent.agent_id,
             ):
                 return _error("这个会话已经结束", 409)
@@ -229,18 +230,20 @@ def create_app(settings: Settings | None = None) -> Sanic:
     @app.post("/api/tickets/<ticket_id:int>/handback")
     @auth.api_login_required
     async def handback(request: Request, ticket_id: int) -> response.HTTPResponse:
-        return await _end(request, ticket_id, "handed_back", "handoff_returned")
+        return await _end(request, ticket_id, CloseReason.HANDED_BACK, "handoff_returned")
 
     @app.post("/api/tickets/<ticket_id:int>/close")
     @auth.api_login_required
     async def close(request: Request, ticket_id: int) -> response.HTTPResponse:
-        return await _end(request, ticket_id, "closed", "handoff_closed")
+        return await _end(request, ticket_id, CloseReason.CLOSED, "handoff_closed")
 
     @app.post("/api/tickets/<ticket_id:int>/callback-done")
     @auth.api_login_required
     async def callback_done(request: Request, ticket_id: int) -> response.HTTPResponse:
         with claims_session() as session:
-            if not repository.end_ticket(session, ticket_id, "closed", from_statuses=("callback",)):
+            if not repository.end_ticket(
+                session, ticket_id, CloseReason.CLOSED, from_statuses=(TicketStatus.CALLBACK,)
+            ):
                 return _error("这个回电已经处理过了", 409)
         return response.json({"ok": True})
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.concepts.tickets import TicketStatus
 from bot.db import repository
 from bot.db.models import HandoffTicket, Report
 from bot.dialogue.account_text import cover_lines, status_text
@@ -40,7 +41,7 @@ def ticket_summary(
         "agent": ticket.agent.display_name if ticket.agent else None,
         "report_number": ticket.report.report_number if ticket.report else None,
     }
-    if queue is not None and ticket.status == "waiting":
+    if queue is not None and ticket.status == TicketStatus.WAITING:
         summary["position"] = position_in_queue(queue, ticket.id)
     if ticket.callback is not None:
         summary["callback"] = {
@@ -70,7 +71,7 @@ def _report(report: Report) -> dict[str, Any]:
         "two_vehicle": report.two_vehicle,
         "anyone_injured": report.anyone_injured,
         "drivable": report.drivable,
-        "own_loss": str(report.own_loss),
+        "own_loss": None if report.own_loss is None else str(report.own_loss),
         "third_party_loss": None
         if report.third_party_loss is None
         else str(report.third_party_loss),

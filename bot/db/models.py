@@ -32,6 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.concepts.tickets import TicketPriority, TicketStatus
 from bot.dialogue import unanswered
 from bot.rules import aftersales, status
 from bot.rules.aftersales import AftersalesKind
@@ -52,11 +53,8 @@ Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 CUSTOMER_KINDS = ("individual", "company")
 PHOTO_CONTENT_TYPES = ("image/jpeg", "image/png", "image/heic", "image/heif")
 COMPLAINT_STATUSES = ("已登记", "已受理", "不予受理", "已办结")
-TICKET_STATUSES = ("waiting", "accepted", "closed", "callback")
-TICKET_PRIORITIES = ("normal", "urgent")
-# Why a ticket ended: the customer stopped waiting, the agent handed the
-# conversation back to the bot, or the agent closed it.
-TICKET_CLOSE_REASONS = ("cancelled", "handed_back", "closed")
+TICKET_STATUSES = tuple(status.value for status in TicketStatus)
+TICKET_PRIORITIES = tuple(priority.value for priority in TicketPriority)
 
 
 def utcnow() -> datetime:
@@ -391,9 +389,9 @@ class HandoffTicket(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    status = Column(String(16), nullable=False, default="waiting")
+    status = Column(String(16), nullable=False, default=TicketStatus.WAITING.value)
     reason = Column(String(32), nullable=False)
-    priority = Column(String(8), nullable=False, default="normal")
+    priority = Column(String(8), nullable=False, default=TicketPriority.NORMAL.value)
     customer_id = Column(ForeignKey("customers.id"))
     report_id = Column(ForeignKey("reports.id"))
     sender_id = Column(String(128), nullable=False, index=True)
@@ -401,7 +399,7 @@ class HandoffTicket(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     accepted_at = Column(UTCDateTime)
     closed_at = Column(UTCDateTime)
-    close_reason = Column(String(16))  # one of TICKET_CLOSE_REASONS once closed
+    close_reason = Column(String(16))  # a bot.concepts.tickets.CloseReason once closed
 
     customer = relationship("Customer")
     agent = relationship("Agent")

@@ -18,6 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.concepts.identifiers import REPORT_NUMBER_PREFIX, normalise_number, normalise_plate
+from bot.concepts.tickets import LIVE_STATUSES, CloseReason, TicketPriority, TicketStatus
 from bot.db.models import (
     AftersalesRequest,
     Agent,
@@ -54,19 +56,11 @@ from bot.rules.fast_track import (
     Policyholder,
     SettlementMode,
 )
-from bot.rules.identity import (
-    Identifier,
-    IdentifierKind,
-    normalise_plate,
-    normalise_policy_number,
-    parse_identifier,
-    phone_last4_matches,
-)
+from bot.rules.identity import Identifier, IdentifierKind, parse_identifier, phone_last4_matches
 from bot.rules.photos import MAX_PHOTOS_PER_REPORT
 from bot.rules.workdays import add_working_days
 from bot.settings import load_settings
 
-REPORT_NUMBER_PREFIX = "BA"  # 报案号
 COMPLAINT_NUMBER_PREFIX = "TS"  # 投诉编号
 AFTERSALES_NUMBER_PREFIX = "BQ"  # 保全申请编号
 # The customer-text guard refuses longer messages; a longer text here is cut.
@@ -96,7 +90,7 @@ def find_customer_by_plate(session: Session, plate: str) -> Customer | None:
 
 
 def find_customer_by_policy_number(session: Session, policy_number: str) -> Customer | None:
-    number = normalise_policy_number(policy_number)
+    number = normalise_number(policy_number)
     query = select(Customer).join(Policy).where(Policy.policy_number == number)
     return session.execute(query).scalar_one_or_none()
 
@@ -698,7 +692,7 @@ def open_handoff_ticket(
     reason: str,
     customer_id: int | None = None,
     report_id: int | None = None,
-    priority: str = "normal",
+    priority: str = TicketPriority.NORMAL,
     callback: bool = False,
 ) -> HandoffTicket:
     """Queue a conversation for a human, or record a call-back when nobody can take it now."""
@@ -708,7 +702,7 @@ def open_handoff_ticket(
         customer_id=customer_id,
         report_id=report_id,
         priority=priority,
-        status="callback" if callback else "waiting",
+        status=TicketStatus.CALLBACK if callback else TicketStatus.WAITING,
     )
     session.add(ticket)
     session.flush()
@@ -720,7 +714,7 @@ def live_ticket_for_sender(session: Session, sender_id: str) -> HandoffTicket | 
     query = (
         select(HandoffTicket)
         .where(HandoffTicket.sender_id == sender_id)
-        .where(HandoffTicket.status.in_(("waiting", "accepted")))
+        .where(HandoffTicket.status.in_(LIVE_STATUSES))
         .order_by(HandoffTicket.id.desc())
         .limit(1)
     )
@@ -731,9 +725,11 @@ def waiting_tickets(session: Session) -> list[HandoffTicket]:
     """Tickets an agent may take: urgent ones first, then oldest first."""
     query = (
         select(HandoffTicket)
-        .where(HandoffTicket.status == "waiting")
+        .where(HandoffTicket.status == TicketStatus.WAITING)
         .order_by(
-            (HandoffTicket.priority == "urgent").desc(), HandoffTicket.created_at, HandoffTicket.id
+            (HandoffTicket.priority == TicketPriority.URGENT).desc(),
+            HandoffTicket.created_at,
+            HandoffTicket.id,
         )
     )
     return list(session.execute(query).scalars())
@@ -742,7 +738,7 @@ def waiting_tickets(session: Session) -> list[HandoffTicket]:
 def tickets_of_agent(session: Session, agent_id: int) -> list[HandoffTicket]:
     query = (
         select(HandoffTicket)
-        .where(HandoffTicket.agent_id == agent_id, HandoffTicket.status == "accepted")
+        .where(HandoffTicket.agent_id == agent_id, HandoffTicket.status == TicketStatus.ACCEPTED)
         .order_by(HandoffTicket.accepted_at)
     )
     return list(session.execute(query).scalars())
@@ -751,7 +747,7 @@ def tickets_of_agent(session: Session, agent_id: int) -> list[HandoffTicket]:
 def callback_tickets(session: Session) -> list[HandoffTicket]:
     query = (
         select(HandoffTicket)
-        .where(HandoffTicket.status == "callback")
+        .where(HandoffTicket.status == TicketStatus.CALLBACK)
         .order_by(HandoffTicket.created_at)
     )
     return list(session.execute(query).scalars())
@@ -764,8 +760,8 @@ def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTick
     """
     taken = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
-        .values(status="accepted", agent_id=agent.id, accepted_at=utcnow())
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == TicketStatus.WAITING)
+        .values(status=TicketStatus.ACCEPTED, agent_id=agent.id, accepted_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
@@ -776,16 +772,18 @@ def accept_ticket(session: Session, ticket_id: int, agent: Agent) -> HandoffTick
 def end_ticket(
     session: Session,
     ticket_id: int,
-    close_reason: str,
+    close_reason: CloseReason,
     *,
-    from_statuses: tuple[str, ...],
+    from_statuses: tuple[TicketStatus, ...],
     agent_id: int | None = None,
 ) -> bool:
     """Close the ticket if it is still in one of `from_statuses` (and the agent's, if given).
 
     Conditional like `accept_ticket`: a customer cancelling while an agent accepts
-    cannot both win.
+    cannot both win. An unknown close reason or status is refused (ValueError).
     """
+    close_reason = CloseReason(close_reason)
+    from_statuses = tuple(TicketStatus(status) for status in from_statuses)
     query = update(HandoffTicket).where(
         HandoffTicket.id == ticket_id, HandoffTicket.status.in_(from_statuses)
     )
@@ -793,7 +791,7 @@ def end_ticket(
         query = query.where(HandoffTicket.agent_id == agent_id)
     ended = session.execute(
         query.values(
-            status="closed", close_reason=close_reason, closed_at=utcnow()
+            status=TicketStatus.CLOSED, close_reason=close_reason, closed_at=utcnow()
         ).execution_options(synchronize_session=False)
     )
     return ended.rowcount == 1

@@ -4,6 +4,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.concepts.money import yuan
+
 NOT_GIVEN = "未填写"
 
 
@@ -14,7 +16,7 @@ def yes_no(value: bool | None) -> str:
 def money(amount: float | Decimal | None) -> str:
     if amount is None:
         return NOT_GIVEN
-    return f"{Decimal(str(amount)):,.2f}".removesuffix(".00")
+    return yuan(amount)
 
 
 def local_time(iso: str | None, tz: ZoneInfo) -> str:

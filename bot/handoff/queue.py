@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from bot.concepts.tickets import TicketPriority
+
 # Why a conversation went to a human; the console shows the Chinese label.
 REASONS = {
     "customer_request": "客户要求转人工",
@@ -24,9 +26,6 @@ REASONS = {
 }
 URGENT_REASONS = frozenset({"injury"})
 
-# Statuses of a handoff ticket (bot.db.models.TICKET_STATUSES).
-WAITING, ACCEPTED, CLOSED, CALLBACK = "waiting", "accepted", "closed", "callback"
-
 # While waiting, these words end the wait even if the NLU heard something else.
 _STOP_WAITING = re.compile(r"^\s*(取消|不用了|不等了|算了|不要了|不需要了?)[\s，,。.!！谢謝了吧]*$")
 _STOP_INTENTS = frozenset({"cancel"})
@@ -35,19 +34,21 @@ _STOP_INTENTS = frozenset({"cancel"})
 @dataclass(frozen=True)
 class QueuedTicket:
     ticket_id: int
-    priority: str  # "urgent" or "normal"
+    priority: str  # a TicketPriority
     created_at: datetime
 
 
-def priority_for(reason: str) -> str:
+def priority_for(reason: str) -> TicketPriority:
     if reason not in REASONS:
         raise ValueError(f"unknown handoff reason {reason!r}")
-    return "urgent" if reason in URGENT_REASONS else "normal"
+    return TicketPriority.URGENT if reason in URGENT_REASONS else TicketPriority.NORMAL
 
 
 def queue_order(tickets: Iterable[QueuedTicket]) -> list[QueuedTicket]:
     """Urgent first; within a priority, whoever waits longest; ties by ticket number."""
-    return sorted(tickets, key=lambda t: (t.priority != "urgent", t.created_at, t.ticket_id))
+    return sorted(
+        tickets, key=lambda t: (t.priority != TicketPriority.URGENT, t.created_at, t.ticket_id)
+    )
 
 
 def position_in_queue(tickets: Iterable[QueuedTicket], ticket_id: int) -> int:

@@ -82,6 +82,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.concepts import identifiers
+from bot.concepts.provinces import PROVINCES
 from bot.nlu import times
 from bot.nlu.normalize import normalize_chars
 from bot.nlu.patterns import TokenPattern, regex_token, word_token
@@ -149,8 +151,7 @@ def _wordlist(words: str) -> list[str]:
     return words.split()
 
 
-PROVINCES = list("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
-_PLATE_SEPARATORS = list("·•.-・")
+_PLATE_SEPARATORS = list(identifiers.PLATE_SEPARATORS)
 
 MONEY_UNITS = _wordlist("元 块 块钱 钱 圆 人民币")
 _MONEY_PREFIXES = _wordlist("¥ ￥ rmb")
@@ -262,18 +263,19 @@ _LEXICON = sorted(
 _ANY_NUMBER = regex_token(rf"{_AR_NUMBER}(?:[kKwW]|[十百千万亿]+)?|{_CN_NUMBER}")
 _AR = regex_token(_AR_NUMBER)
 _FOUR_DIGITS = regex_token("[0-9]{4}")
-_PROVINCE = {"ORTH": {"IN": PROVINCES}}
+# The identifiers' own patterns (bot.concepts.identifiers), case-insensitive.
+_PROVINCE = {"ORTH": {"IN": list(PROVINCES)}}
 _PLATES = [
-    [_PROVINCE, regex_token("(?i:[A-Z][A-Z0-9]{5,6})")],
+    [_PROVINCE, regex_token(f"(?i:{identifiers.PLATE_OFFICE}{identifiers.PLATE_SERIAL})")],
     [
         _PROVINCE,
-        regex_token("(?i:[A-Z])"),
+        regex_token(f"(?i:{identifiers.PLATE_OFFICE})"),
         {"ORTH": {"IN": _PLATE_SEPARATORS}, "OP": "?"},
         {"IS_SPACE": True, "OP": "*"},
-        regex_token("(?i:[A-Z0-9]{5,6})"),
+        regex_token(f"(?i:{identifiers.PLATE_SERIAL})"),
     ],
 ]
-_POLICY = regex_token("(?i:[A-Z]{2,4}[0-9]{16,20})")
+_POLICY = regex_token(f"(?i:{identifiers.POLICY_NUMBER})")
 # Between a phone cue and the digits: a few words, no number, no punctuation
 # ("手机最后四位数是0001", "尾号应该是0001").
 _FILLER_WORD = regex_token(r"[^0-9\s,.;:!?。，；：！？]+")
@@ -301,7 +303,7 @@ _PLACE_INTRO = "place_intro"
 # the words that open it, nothing for the whole match. Keys without an entity
 # name mark context words.
 _PATTERNS: dict[str, list[list[TokenPattern]]] = {
-    REPORT_NUMBER: [[regex_token("(?i:BA[0-9]{14})")]],
+    REPORT_NUMBER: [[regex_token(f"(?i:{identifiers.REPORT_NUMBER})")]],
     POLICY_NUMBER: [[_POLICY]],
     PLATE: _PLATES,
     f"{PHONE_TAIL}@last": [
@@ -538,9 +540,9 @@ def _candidate(ctx: _Context, entity: str, start: int, end: int) -> _Candidate:
     text = ctx.doc[start:end].text
     value: Value | None = None
     if entity == PLATE:
-        value = re.sub(r"[\s·•.\-・]", "", text).upper()
+        value = identifiers.normalise_plate(text)
     elif entity in (POLICY_NUMBER, REPORT_NUMBER):
-        value = text.upper()
+        value = identifiers.normalise_number(text)
     elif entity == PHONE_TAIL:
         value = text[-4:]
     elif entity == ACCIDENT_TIME:
@@ -625,7 +627,7 @@ def extract(text: str, now: datetime | None = None) -> list[Entity]:
     ``text`` may be raw user input: matching runs on a same-length normalised
     copy (Simplified, half-width), so offsets and ``Entity.text`` refer to
     ``text`` itself. ``now`` anchors relative times; naive values are taken
-    as Shanghai time. It defaults to the current time in Shanghai.
+    as local time (BOT_TIMEZONE). It defaults to the current local time.
     """
     working = normalize_chars(text)
     whole = _whole_message_number(working)

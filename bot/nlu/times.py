@@ -1,4 +1,4 @@
-"""When did the accident happen? Chinese time expressions → Shanghai datetimes.
+"""When did the accident happen? Chinese time expressions → local datetimes (BOT_TIMEZONE).
 
 ``entities.py`` finds the spans with spaCy token patterns (``PATTERNS``, over
 the tokens its retokenizer builds, using the words in ``LEXICON``); ``resolve``
@@ -37,11 +37,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.concepts.timezone import local_zone
 from bot.nlu.patterns import TokenPattern, regex_token, word_token
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _DAY_OFFSETS = {
     "今天": 0,
@@ -204,12 +202,14 @@ _RE_MOMENT = re.compile(
 
 
 def anchor(now: datetime | None) -> datetime:
-    """``now`` in Shanghai time: the current time if None, naive values taken as Shanghai."""
+    """``now`` in the local zone (BOT_TIMEZONE): the current time if None, naive values
+    taken as local time."""
+    zone = local_zone()
     if now is None:
-        return datetime.now(SHANGHAI)
+        return datetime.now(zone)
     if now.tzinfo is None:
-        return now.replace(tzinfo=SHANGHAI)
-    return now.astimezone(SHANGHAI)
+        return now.replace(tzinfo=zone)
+    return now.astimezone(zone)
 
 
 def _int(text: str) -> int:
@@ -303,7 +303,7 @@ def _hour(hour: int, period: str | None, day: date, now: datetime, explicit_day:
         return 0
     if period is None and 1 <= hour <= 11 and (day == now.date() or not explicit_day):
         # The most recent past reading of a 12-hour clock time.
-        start_of_day = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+        start_of_day = datetime(day.year, day.month, day.day, tzinfo=now.tzinfo)
         if start_of_day + timedelta(hours=hour + 12) <= now:
             return hour + 12
         if start_of_day + timedelta(hours=hour) <= now or explicit_day:
@@ -315,7 +315,7 @@ def _hour(hour: int, period: str | None, day: date, now: datetime, explicit_day:
 def _at(day: date, hour: int, minute: int, now: datetime, explicit_day: bool) -> datetime:
     if not (0 <= hour <= 24 and 0 <= minute <= 59):
         raise ValueError(f"no such time {hour}:{minute}")
-    moment = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + timedelta(
+    moment = datetime(day.year, day.month, day.day, tzinfo=now.tzinfo) + timedelta(
         hours=hour, minutes=minute
     )
     if not explicit_day and moment > now:

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 
+from bot.concepts.money import yuan
+
 OWN_LOSS_LIMIT = Decimal("3000")  # 元, own car, single- or two-vehicle accident
 THIRD_PARTY_LOSS_LIMIT = Decimal("2000")  # 元, the other car, two-vehicle accident
 REQUIRED_CLAIM_FREE_YEARS = 3  # the core system's "-3" mark
@@ -199,16 +201,12 @@ class FastTrackDecision:
         return [vars(condition).copy() for condition in self.failed]
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}".removesuffix(".00")
-
-
 def _facts(holder: Policyholder, accident: Accident) -> dict[str, object]:
     """The values a condition's Chinese text may quote."""
-    losses = f"本车 {_money(accident.own_loss)} 元"
+    losses = f"本车 {yuan(accident.own_loss)} 元"
     if accident.two_vehicle:
         other = accident.third_party_loss
-        losses += f"、对方车 {_money(other)} 元" if other is not None else "、对方车损失未知"
+        losses += f"、对方车 {yuan(other)} 元" if other is not None else "、对方车损失未知"
     return {
         "claim_free_years": holder.claim_free_years,
         "claims_this_period": holder.claims_this_period,

@@ -12,13 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-# Province abbreviations as customers typing Traditional Chinese write them.
-_TRADITIONAL_PROVINCES = str.maketrans("滬粵蘇遼貴魯晉陝寧雲瓊閩贛", "沪粤苏辽贵鲁晋陕宁云琼闽赣")
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-# 7 characters for ordinary plates, 8 for new-energy plates.
-_PLATE = re.compile(rf"[{_PROVINCES}][A-Z][A-Z0-9]{{5,6}}")
-_POLICY_NUMBER = re.compile(r"[A-Z]{4}\d{16}")
-_PLATE_SEPARATORS = re.compile(r"[\s\-·•.]")
+from bot.concepts.identifiers import is_plate, is_policy_number, normalise_number, normalise_plate
 
 
 class IdentifierKind(str, Enum):
@@ -32,23 +26,13 @@ class Identifier:
     value: str  # normalised
 
 
-def normalise_plate(text: str) -> str:
-    """'沪a 12345', '滬A-12345' and '沪Ａ１２３４５' all become '沪A12345'."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL_PROVINCES)
-    return _PLATE_SEPARATORS.sub("", text).upper()
-
-
-def normalise_policy_number(text: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).upper()
-
-
 def parse_identifier(text: str) -> Identifier | None:
     """Recognise what the customer typed as a plate or a policy number, or neither."""
-    policy_number = normalise_policy_number(text)
-    if _POLICY_NUMBER.fullmatch(policy_number):
+    policy_number = normalise_number(text)
+    if is_policy_number(policy_number):
         return Identifier(IdentifierKind.POLICY_NUMBER, policy_number)
     plate = normalise_plate(text)
-    if _PLATE.fullmatch(plate):
+    if is_plate(plate):
         return Identifier(IdentifierKind.PLATE, plate)
     return None
 

@@ -280,12 +280,22 @@ def test_a_waiting_ticket_is_taken_by_exactly_one_agent(seeded):
     assert repository.accept_ticket(seeded, ticket.id, first).agent_id == first.id
     assert repository.accept_ticket(seeded, ticket.id, second) is None
     assert repository.end_ticket(
-        seeded, ticket.id, "done", from_statuses=("accepted",), agent_id=first.id
+        seeded, ticket.id, "closed", from_statuses=("accepted",), agent_id=first.id
     )
     seeded.refresh(ticket)
-    assert ticket.status == "closed"
+    assert (ticket.status, ticket.close_reason) == ("closed", "closed")
     # Once closed, it cannot be closed (or cancelled) again.
     assert not repository.end_ticket(seeded, ticket.id, "cancelled", from_statuses=("waiting",))
+
+
+def test_a_ticket_ends_only_for_a_known_reason_from_a_known_status(seeded):
+    ticket = repository.open_handoff_ticket(seeded, sender_id="s1", reason="customer_request")
+    with pytest.raises(ValueError):
+        repository.end_ticket(seeded, ticket.id, "done", from_statuses=("waiting",))
+    with pytest.raises(ValueError):
+        repository.end_ticket(seeded, ticket.id, "cancelled", from_statuses=("queued",))
+    seeded.refresh(ticket)
+    assert ticket.status == "waiting"
 
 
 def test_urgent_tickets_come_first_in_the_queue(seeded):

@@ -2,12 +2,8 @@
 
 import pytest
 
-from bot.rules.identity import (
-    IdentifierKind,
-    normalise_plate,
-    parse_identifier,
-    phone_last4_matches,
-)
+from bot.concepts.identifiers import normalise_plate
+from bot.rules.identity import IdentifierKind, parse_identifier, phone_last4_matches
 
 
 @pytest.mark.parametrize(
