@@ -11,7 +11,9 @@
    the same split.
 5. The same model on evaluation/fresh_questions.yml: questions written apart
    from the training data by someone who did not read it, never trained or
-   tuned on — how the bot does on words it has not seen (results/fresh/).
+   tuned on — how the bot does on words it has not seen (results/fresh/);
+   and on evaluation/typo_questions.yml, questions with pinyin-input typos
+   (叫强险, 三者线) written by the project team (results/typos/).
 6. With ``--real FILE`` (``make evaluate REAL=FILE``): the same model and the
    baseline on real customers' questions, joined at evaluation time with the
    line numbers and labels of evaluation/real_labels.tsv — accuracy overall,
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 SPLIT = RESULTS / "split"
 FRESH = ROOT / "evaluation" / "fresh_questions.yml"
+TYPOS = ROOT / "evaluation" / "typo_questions.yml"
 REAL_LABELS = ROOT / "evaluation" / "real_labels.tsv"
 SEED = 42
 TARGETS = {"intent_macro_f1": 0.95, "faq_accuracy": 0.92, "entity_f1": 0.95}
@@ -94,20 +97,17 @@ def summarise(train_seconds: float) -> dict:
     return figures
 
 
-def fresh_figures(model: Path, baseline: Baseline) -> list[str]:
-    """Intent and FAQ-answer accuracy on the fresh questions, bot and baseline."""
-    rasa("test", "nlu", "--model", str(model), "--nlu", str(FRESH), "--out", str(RESULTS / "fresh"))
-    intents = read_report("intent_report.json", "fresh")
-    bot = {"intent_accuracy": intents["accuracy"], "faq_accuracy": faq_accuracy("fresh")}
-    theirs = baseline.accuracy(FRESH)
+def question_set_figures(
+    model: Path, baseline: Baseline, path: Path, folder: str, title: str
+) -> list[str]:
+    """Intent and FAQ-answer accuracy on a set of questions apart from the training data."""
+    rasa("test", "nlu", "--model", str(model), "--nlu", str(path), "--out", str(RESULTS / folder))
+    intents = read_report("intent_report.json", folder)
+    bot = {"intent_accuracy": intents["accuracy"], "faq_accuracy": faq_accuracy(folder)}
+    theirs = baseline.accuracy(path)
     count = intents["macro avg"]["support"]
-    lines = [
-        "",
-        f"## Fresh questions ({count}, written apart from the training data; not a target)",
-        "",
-        "| figure | bot | baseline (TF-IDF + LR) |",
-        "|---|---|---|",
-    ]
+    lines = ["", f"## {title} ({count}; not a target)", ""]
+    lines += ["| figure | bot | baseline (TF-IDF + LR) |", "|---|---|---|"]
     lines += [f"| {key} | {bot[key]:.4f} | {theirs[key]:.4f} |" for key in bot]
     return lines
 
@@ -276,7 +276,13 @@ def main() -> None:
     )
     model = model_dir / "evaluation.tar.gz"
     baseline = Baseline(train_file)  # fitted once, scored on both question sets
-    extra = fresh_figures(model, baseline) if FRESH.exists() else []
+    extra = []
+    if FRESH.exists():
+        title = "Fresh questions (written apart from the training data)"
+        extra += question_set_figures(model, baseline, FRESH, "fresh", title)
+    if TYPOS.exists():
+        title = "Pinyin typos (written by the project team, issue 14)"
+        extra += question_set_figures(model, baseline, TYPOS, "typos", title)
     if args.real:
         extra += real_figures(model, baseline, args.real, ROOT / args.config)
     write_report(summarise(train_seconds), baseline.figures(test_file), extra)
