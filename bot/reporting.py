@@ -26,7 +26,7 @@ class ReportFacts:
     two_vehicle: bool
     anyone_injured: bool
     drivable: bool
-    own_loss: Decimal
+    own_loss: Decimal | None  # None: the customer cannot say (待定损)
     third_party_loss: Decimal | None
     insured_driving: bool
     insured_reporting: bool

@@ -24,6 +24,7 @@ from bot.dialogue.account_text import (
     local_date,
     parse_score,
     photo_item,
+    states_grievance,
     status_text,
 )
 from bot.dialogue.report_facts import clean_free_text
@@ -151,9 +152,13 @@ class ValidateComplaintForm(FormValidationAction):
         return "validate_complaint_form"
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
-        if tracker.get_slot("requested_slot") != "complaint_text":
+        message = customer_message(tracker)
+        requested = tracker.get_slot("requested_slot")
+        # A complaint that already says what went wrong is not asked for again.
+        said_at_once = requested is None and states_grievance(message.text)
+        if requested != "complaint_text" and not said_at_once:
             return []
-        text = clean_free_text(customer_message(tracker).own_words)
+        text = clean_free_text(message.own_words)
         return [SlotSet("complaint_text", text)] if text else []
 
 
@@ -176,6 +181,7 @@ class ActionRegisterComplaint(Action):
             dispatcher.utter_message(
                 response="utter_complaint_registered",
                 complaint_number=complaint.complaint_number,
+                complaint_text=text,
                 materials_deadline=f"{complaint.materials_deadline:%Y年%m月%d日}",
                 acceptance_deadline=f"{complaint.acceptance_deadline:%Y年%m月%d日}",
             )

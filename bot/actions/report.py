@@ -18,7 +18,8 @@ from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message
 from bot.actions.verified import verified_customer_id
 from bot.db.session import claims_session
-from bot.dialogue.report_facts import NOT_AN_ANSWER, facts_from_message
+from bot.dialogue.form_answers import UNKNOWN
+from bot.dialogue.report_facts import NOT_AN_ANSWER, NOTES, facts_from_message
 from bot.dialogue.report_summary import reasons_text, summary_fields
 from bot.handoff.queue import reason_after_report
 from bot.reporting import FiledReport, ReportFacts, file_report
@@ -40,17 +41,29 @@ REPORT_SLOTS = (
     "description",
     "report_confirmed",
     "report_draft_id",
+    "answer_notes",
+    "form_misses",
 )
+# Facts that make a draft worth resuming ("继续报案") rather than starting afresh.
+DRAFT_FACTS = REPORT_SLOTS[:10]
 # A customer's estimate above this is a typo, not a car.
 MAX_LOSS = 10_000_000
 # Clock drift between phone and server: a few minutes "in the future" is still now.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# What to say when a reply does not answer the question asked (the question follows).
 HINTS = {
     "accident_time": "utter_time_not_understood",
+    "two_vehicle": "utter_two_vehicle_not_understood",
+    "anyone_injured": "utter_yes_no_not_understood",
+    "car_drivable": "utter_yes_no_not_understood",
     "own_loss": "utter_amount_not_understood",
     "third_party_loss": "utter_amount_not_understood",
+    "insured_driving": "utter_who_not_understood",
+    "insured_reporting": "utter_who_not_understood",
     "report_confirmed": "utter_please_confirm_or_correct",
 }
+# After this many unreadable replies to one question, a person is offered (the draft stays).
+MISSES_BEFORE_OFFER = 2
 
 
 def reset_report_events() -> list[EventType]:
@@ -61,15 +74,37 @@ def _injury_just_reported(tracker: Tracker, facts: dict[str, Any]) -> bool:
     return facts.get("anyone_injured") is True and tracker.get_slot("anyone_injured") is not True
 
 
+def has_draft(tracker: Tracker) -> bool:
+    """A report begun and not filed or cancelled (left for a person, a call-back, a restart)."""
+    return bool(tracker.get_slot("report_draft_id")) and any(
+        tracker.get_slot(slot) is not None for slot in DRAFT_FACTS
+    )
+
+
+def _fact_events(tracker: Tracker, facts: dict[str, Any]) -> list[EventType]:
+    """Slot events for the facts; the customer's notes merged with those kept so far (a
+    slot answered again without a hedge loses its old note)."""
+    notes = dict(tracker.get_slot(NOTES) or {})
+    for slot in facts:
+        notes.pop(slot, None)
+    notes.update(facts.pop(NOTES, {}))
+    return [SlotSet(slot, value) for slot, value in facts.items()] + [SlotSet(NOTES, notes)]
+
+
 def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Facts from the message that started the report, kept while identity is checked."""
-    facts = facts_from_message(customer_message(tracker), None)
+    """Facts from the message that started the report, kept while identity is checked.
+    A draft left unfinished is resumed, not thrown away (the customer can cancel it)."""
+    tz = load_settings().timezone
+    facts = facts_from_message(customer_message(tracker), None, tz)
     if _injury_just_reported(tracker, facts):
         dispatcher.utter_message(response="utter_injury_safety_first")
-    else:
+    if has_draft(tracker):
+        dispatcher.utter_message(response="utter_report_resumed")
+        return [*_fact_events(tracker, facts), SlotSet("form_misses", 0)]
+    if not _injury_just_reported(tracker, facts):
         dispatcher.utter_message(response="utter_report_start")
     events = reset_report_events()
-    events += [SlotSet(slot, value) for slot, value in facts.items()]
+    events += _fact_events(tracker, facts)
     events.append(SlotSet("report_draft_id", uuid.uuid4().hex))
     return events
 
@@ -92,19 +127,25 @@ class ValidateReportForm(FormValidationAction):
         if message.intent in NOT_AN_ANSWER:
             return []  # let the FAQ / cancel / handoff rules answer, then resume
         requested = tracker.get_slot("requested_slot")
-        facts = facts_from_message(message, requested)
+        facts = facts_from_message(message, requested, load_settings().timezone)
         if _injury_just_reported(tracker, facts):
             dispatcher.utter_message(response="utter_injury_safety_first")
         changed = {slot for slot, value in facts.items() if tracker.get_slot(slot) != value}
-        if requested == "report_confirmed" and changed - {"report_confirmed"}:
+        misses = 0
+        if requested == "report_confirmed" and changed - {"report_confirmed", NOTES}:
             facts["report_confirmed"] = None  # a correction: show the summary again
         elif requested and requested not in facts and requested in HINTS:
+            misses = int(tracker.get_slot("form_misses") or 0) + 1
             dispatcher.utter_message(response=HINTS[requested])
+            if misses >= MISSES_BEFORE_OFFER:
+                dispatcher.utter_message(response="utter_report_offer_human")
         draft = tracker.get_slot("report_draft_id") or uuid.uuid4().hex
         # Setting the draft id also keeps the form going when nothing new was
         # understood, so it asks its question again instead of falling back.
-        return [SlotSet("report_draft_id", draft)] + [
-            SlotSet(slot, value) for slot, value in facts.items()
+        return [
+            SlotSet("report_draft_id", draft),
+            SlotSet("form_misses", misses),
+            *_fact_events(tracker, facts),
         ]
 
     def validate_accident_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -122,6 +163,8 @@ class ValidateReportForm(FormValidationAction):
 
     @staticmethod
     def _loss(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        if value == UNKNOWN:
+            return {slot: UNKNOWN}  # the surveyor assesses it (待定损)
         try:
             amount = float(value)
         except (TypeError, ValueError):
@@ -152,6 +195,11 @@ class ActionAskReportConfirmed(Action):
         return []
 
 
+def _amount(value: Any) -> Decimal | None:
+    """A loss slot as money; None when not given or not known (待定损)."""
+    return None if value in (None, UNKNOWN) else Decimal(str(value))
+
+
 def _facts(tracker: Tracker) -> ReportFacts:
     slot = tracker.get_slot
     third_party = slot("third_party_loss")
@@ -161,8 +209,8 @@ def _facts(tracker: Tracker) -> ReportFacts:
         two_vehicle=bool(slot("two_vehicle")),
         anyone_injured=bool(slot("anyone_injured")),
         drivable=bool(slot("car_drivable")),
-        own_loss=Decimal(str(slot("own_loss") or 0)),
-        third_party_loss=None if third_party is None else Decimal(str(third_party)),
+        own_loss=_amount(slot("own_loss")),
+        third_party_loss=_amount(third_party),
         # A company's driver is never "the insured person" (domain.md §10).
         insured_driving=bool(slot("insured_driving")),
         insured_reporting=bool(slot("insured_reporting")),
@@ -250,7 +298,7 @@ class ActionSubmitReport(Action):
         facts = _facts(tracker)
         reason = filed.newly_filed and reason_after_report(
             filed.outcome.value,
-            facts.own_loss + (facts.third_party_loss or 0),
+            (facts.own_loss or 0) + (facts.third_party_loss or 0),
             LARGE_LOSS_THRESHOLD,
             filed.expert_team_offered,
         )

@@ -199,7 +199,7 @@ class Report(Base):
     two_vehicle = Column(Boolean, nullable=False)  # 双方事故; else 单方事故
     anyone_injured = Column(Boolean, nullable=False)
     drivable = Column(Boolean, nullable=False)
-    own_loss = Column(Money, nullable=False)  # 元, the customer's estimate
+    own_loss = Column(Money)  # 元, the customer's estimate; NULL: not known (待定损)
     third_party_loss = Column(Money)  # 元, two-vehicle only
     insured_driving = Column(Boolean, nullable=False)
     insured_reporting = Column(Boolean, nullable=False)

@@ -103,5 +103,19 @@ def expert_team_refusal_of(report) -> ExpertTeamRefusal | None:  # noqa: ANN001 
     return expert_team_refusal(
         is_company=report.customer.is_company,
         claim_free="three_claim_free_years" not in failed,
-        total_loss=report.own_loss + (report.third_party_loss or 0),
+        total_loss=(report.own_loss or 0) + (report.third_party_loss or 0),
     )
+
+
+# Words that only say "I complain", not what about ("我要投诉你们").
+_COMPLAINT_WORDS = re.compile(
+    r"我|要|想|投诉|举报|反映|反馈|一下|你们|您们|登记|提交|帮|给|一个|个|问题|的|了|他|她|"
+    r"[\s,.!?，。！？、~～]"
+)
+GRIEVANCE_MIN_CHARS = 6
+
+
+def states_grievance(text: str) -> bool:
+    """Whether a complaint already says what went wrong ("定损员态度太差了 我要投诉他"),
+    so that it is registered with these words instead of asking again."""
+    return len(_COMPLAINT_WORDS.sub("", text)) >= GRIEVANCE_MIN_CHARS

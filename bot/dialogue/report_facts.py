@@ -9,13 +9,12 @@ message may fill several slots ("今天上午十点在延安路追尾了 没人�
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import yaml
-
-ANSWERS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
+from bot.dialogue.form_answers import answer_to, table_answer
+from bot.settings import load_settings
 
 # Intents whose messages may carry report facts. Questions (faq), requests
 # for a person etc. never fill a slot: "有人受伤怎么办" is not an injury report.
@@ -49,6 +48,9 @@ BOOLEAN_SLOTS = (
     "insured_driving",
     "insured_reporting",
 )
+# A range ("五六千"), "don't know" or "下班路上" says more than the amount or day in it.
+PRECISE_ANSWER_SLOTS = ("own_loss", "third_party_loss", "accident_time")
+NOTES = "answer_notes"  # slot: {report slot: the customer's hedge or detail}
 FREE_TEXT_LIMIT = 200
 # A report message this long already tells what happened: keep it as the description.
 DESCRIPTIVE_REPORT_CHARS = 12
@@ -64,27 +66,6 @@ class CustomerMessage:
     @property
     def own_words(self) -> str:
         return self.words or self.text
-
-
-@cache
-def _answer_patterns() -> dict[str, dict[bool, list[re.Pattern]]]:
-    raw = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
-    return {
-        topic: {
-            value == "true": [re.compile(p) for p in patterns]
-            for value, patterns in answers.items()
-        }
-        for topic, answers in raw.items()
-    }
-
-
-def _keyword_answer(topic: str, text: str) -> bool | None:
-    """True/False if the text answers `topic`; negative phrasings are tried first."""
-    patterns = _answer_patterns()[topic]
-    for value in (False, True):
-        if any(p.search(text) for p in patterns[value]):
-            return value
-    return None
 
 
 def clean_free_text(text: str) -> str:
@@ -122,10 +103,10 @@ def _booleans(
     text = message.text
     facts = {}
     for slot in ("two_vehicle", "anyone_injured", "car_drivable", "insured_driving"):
-        answer = _keyword_answer(slot, text)
+        answer = table_answer(slot, text)
         if answer is not None:
             facts[slot] = answer
-    someone_else = _keyword_answer("reporting_for_someone", text)
+    someone_else = table_answer("reporting_for_someone", text)
     if someone_else is not None:
         facts["insured_reporting"] = not someone_else
     if message.intent == "report_injury":
@@ -146,7 +127,7 @@ def _booleans(
 
 def is_correction(message: CustomerMessage) -> bool:
     """Whether the message puts right something said before (不对/说错了/改成…)."""
-    return bool(_keyword_answer("correction", message.text.strip()))
+    return bool(table_answer("correction", message.text.strip()))
 
 
 def yes_or_no(message: CustomerMessage) -> bool | None:
@@ -155,7 +136,7 @@ def yes_or_no(message: CustomerMessage) -> bool | None:
         return True
     if message.intent == "deny":
         return False
-    return _keyword_answer("yes_no", message.text.strip())
+    return table_answer("yes_no", message.text.strip())
 
 
 def _structured_facts(message: CustomerMessage, requested: str | None) -> dict[str, Any]:
@@ -171,14 +152,36 @@ def _structured_facts(message: CustomerMessage, requested: str | None) -> dict[s
     return facts
 
 
-def facts_from_message(message: CustomerMessage, requested: str | None) -> dict[str, Any]:
-    """The report slots this message fills, given the slot the bot asked for."""
+def _answer_to_question(
+    message: CustomerMessage, requested: str | None, facts: dict[str, Any], tz: ZoneInfo
+) -> None:
+    """The reply read against the question asked (bot/dialogue/form_answers.py): a range,
+    "don't know" or a time given by an event is more precise than the bare amount or day
+    the entities found; a yes/no answer fills the question when nothing else did."""
+    if requested is None or is_correction(message):
+        return
+    answer = answer_to(requested, message.text, datetime.now(timezone.utc), tz)
+    if answer is None:
+        return
+    if requested in PRECISE_ANSWER_SLOTS or requested not in facts:
+        facts[requested] = answer.value
+    if answer.note and facts[requested] == answer.value:
+        facts.setdefault(NOTES, {})[requested] = answer.note
+
+
+def facts_from_message(
+    message: CustomerMessage, requested: str | None, tz: ZoneInfo | None = None
+) -> dict[str, Any]:
+    """The report slots this message fills, given the slot the bot asked for.
+
+    Under the key NOTES: the customer's hedges and details per slot, for the summary."""
     if message.intent in NOT_AN_ANSWER:
         return {}
     text = message.text.strip()
     facts: dict[str, Any] = {}
     if message.intent in FACT_INTENTS or requested in ANSWERED_BY_ENTITY:
         facts = _structured_facts(message, requested)
+    _answer_to_question(message, requested, facts, tz or load_settings().timezone)
     # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
     # "追尾了前车" (inform or a report) answers "what happened" even though it
     # also says that two cars were involved.

@@ -1,6 +1,6 @@
 """Who may leave the scene: the fast track for claim-free customers (domain.md §4, §10).
 
-The eight conditions of 小额案件授权/授信 are the table `CONDITIONS` below; a
+The conditions of 小额案件授权/授信 are the table `CONDITIONS` below; a
 reader finds every rule, its Chinese explanation and what the customer can do
 next in one place. `decide()` evaluates the table and returns one of three
 outcomes: eligible (授权 or 授信, the customer chooses), wait for the surveyor,
@@ -66,8 +66,8 @@ class Accident:
 
     two_vehicle: bool
     anyone_injured: bool
-    own_loss: Decimal  # 元, the customer's estimate
-    third_party_loss: Decimal | None  # 元, the other car; two-vehicle accidents only
+    own_loss: Decimal | None  # 元, the customer's estimate; None: cannot say (待定损)
+    third_party_loss: Decimal | None  # 元, the other car; two-vehicle only; None: unknown
     insured_driving: bool
     insured_reporting: bool
     occurred_at: datetime
@@ -78,7 +78,15 @@ class Accident:
 
     @property
     def total_loss(self) -> Decimal:
-        return self.own_loss + (self.third_party_loss or Decimal(0))
+        """What is known of the loss; an unknown part counts as nothing yet."""
+        return (self.own_loss or Decimal(0)) + (self.third_party_loss or Decimal(0))
+
+    @property
+    def loss_known(self) -> bool:
+        """Every loss the fast track weighs has an estimate."""
+        return self.own_loss is not None and (
+            not self.two_vehicle or self.third_party_loss is not None
+        )
 
 
 Check = Callable[[Policyholder, Accident], bool]
@@ -96,10 +104,7 @@ class Condition:
 def _within_loss_limits(holder: Policyholder, accident: Accident) -> bool:
     if accident.own_loss > OWN_LOSS_LIMIT:
         return False
-    if not accident.two_vehicle:
-        return True
-    loss = accident.third_party_loss
-    return loss is not None and loss <= THIRD_PARTY_LOSS_LIMIT
+    return not accident.two_vehicle or accident.third_party_loss <= THIRD_PARTY_LOSS_LIMIT
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -151,11 +156,19 @@ CONDITIONS: tuple[Condition, ...] = (
         holds=lambda holder, accident: not accident.anyone_injured,
     ),
     Condition(
+        name="loss_estimated",
+        reason="小额快赔要先确定损失在限额以内（本车 3,000 元、对方车 2,000 元），"
+        "您暂时估不出损失（{loss_summary}）。",
+        next_step="没关系，请留在现场，在安全的地方等查勘员来查勘定损。",
+        holds=lambda holder, accident: accident.loss_known,
+    ),
+    Condition(
         name="loss_within_limits",
         reason="小额快赔的限额是：本车损失 3,000 元以内，双方事故时对方车损失 2,000 元以内；"
         "您估计的损失（{loss_summary}）超出了限额。",
         next_step="请留在现场，在安全的地方等查勘员来查勘定损。",
         holds=_within_loss_limits,
+        applies=lambda holder, accident: accident.loss_known,
     ),
 )
 
@@ -203,10 +216,11 @@ class FastTrackDecision:
 
 def _facts(holder: Policyholder, accident: Accident) -> dict[str, object]:
     """The values a condition's Chinese text may quote."""
-    losses = f"本车 {yuan(accident.own_loss)} 元"
+    own = accident.own_loss
+    losses = f"本车 {yuan(own)} 元" if own is not None else "本车损失待定损"
     if accident.two_vehicle:
         other = accident.third_party_loss
-        losses += f"、对方车 {yuan(other)} 元" if other is not None else "、对方车损失未知"
+        losses += f"、对方车 {yuan(other)} 元" if other is not None else "、对方车损失待定损"
     return {
         "claim_free_years": holder.claim_free_years,
         "claims_this_period": holder.claims_this_period,

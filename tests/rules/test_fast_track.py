@@ -30,7 +30,7 @@ def failed_names(holder: Policyholder, accident: Accident) -> list[str]:
     return [condition.name for condition in decide(holder, accident).failed]
 
 
-def test_the_table_holds_the_eight_conditions_of_the_programme():
+def test_the_table_holds_the_programme_s_conditions_and_the_known_loss_they_need():
     assert [condition.name for condition in CONDITIONS] == [
         "individual_customer",
         "three_claim_free_years",
@@ -39,6 +39,7 @@ def test_the_table_holds_the_eight_conditions_of_the_programme():
         "insured_drove_and_reported",
         "paid_to_insured_account",
         "nobody_injured",
+        "loss_estimated",
         "loss_within_limits",
     ]
 
@@ -57,6 +58,19 @@ def test_an_eligible_customer_is_offered_both_authorised_and_credit():
 
 
 # --- condition 8: the loss limits --------------------------------------------
+
+
+def test_an_own_loss_the_customer_cannot_estimate_waits_for_the_surveyor():
+    decision = decide(CLAIM_FREE, replace(SMALL_SINGLE_VEHICLE, own_loss=None))
+    assert decision.outcome is Outcome.WAIT_FOR_SURVEYOR
+    assert [c.name for c in decision.failed] == ["loss_estimated"]
+    assert "本车损失待定损" in decision.failed[0].reason
+    assert "查勘员" in decision.failed[0].next_step
+
+
+def test_an_unknown_loss_offers_no_expert_team_on_what_is_not_known():
+    decision = decide(CLAIM_FREE, replace(SMALL_SINGLE_VEHICLE, own_loss=None))
+    assert not decision.expert_team_offered
 
 
 def test_single_vehicle_own_loss_of_exactly_3000_is_eligible():
@@ -96,7 +110,8 @@ def test_two_vehicle_accident_without_an_estimate_for_the_other_car_waits_for_su
     accident = replace(SMALL_TWO_VEHICLE, third_party_loss=None)
     decision = decide(CLAIM_FREE, accident)
     assert decision.outcome is Outcome.WAIT_FOR_SURVEYOR
-    assert "对方车损失未知" in decision.failed[0].reason
+    assert [c.name for c in decision.failed] == ["loss_estimated"]
+    assert "对方车损失待定损" in decision.failed[0].reason
 
 
 # --- condition 7: injuries ---------------------------------------------------

@@ -103,7 +103,10 @@ function showTicket(ticket) {
   document.getElementById("report").replaceChildren(factsBlock("报案", report ? [
     `报案号 ${report.report_number} · ${report.status}`, `时间 ${report.accident_at}`, `地点 ${report.location}`,
     `${report.two_vehicle ? "双方事故" : "单方事故"} · ${report.anyone_injured ? "有人受伤" : "无人受伤"} · ${report.drivable ? "能行驶" : "不能行驶"}`,
-    `本车损失 ${report.own_loss} 元` + (report.third_party_loss ? ` · 对方 ${report.third_party_loss} 元` : ""),
+    (report.own_loss === null ? "本车损失待定损" : `本车损失 ${report.own_loss} 元`) +
+      (report.two_vehicle
+        ? report.third_party_loss === null ? " · 对方损失待定损" : ` · 对方 ${report.third_party_loss} 元`
+        : ""),
     `经过 ${report.description}`,
   ] : ["本次对话没有报案"]));
   const policy = ticket.policy;

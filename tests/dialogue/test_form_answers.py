@@ -1,0 +1,152 @@
+"""A reply is read as the answer to the report question just asked (bot/dialogue/form_answers.py).
+
+The sentences here are the kinds the issue names; the answer matrix
+(evaluation/form_answers.yml, tests/test_answer_matrix.py) measures the same
+reading on sentences written apart from this code, through the real servers.
+"""
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.dialogue.form_answers import UNKNOWN, answer_to, is_digression, read_in_form
+
+TZ = ZoneInfo("Asia/Shanghai")
+EVENING = datetime(2026, 6, 10, 12, 0, tzinfo=timezone.utc)  # 20:00 in Shanghai
+MORNING = datetime(2026, 6, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+
+
+def value(slot: str, text: str, now: datetime = EVENING):
+    answer = answer_to(slot, text, now, TZ)
+    return None if answer is None else answer.value
+
+
+@pytest.mark.parametrize("text", ["就我本人", "本人本人", "我自个儿开的", "是车主本人", "我开的"])
+def test_the_insured_driving_said_in_everyday_words_is_a_yes(text):
+    assert value("insured_driving", text) is True
+
+
+@pytest.mark.parametrize("text", ["我弟开的", "朋友借去开的", "我老婆开的车"])
+def test_someone_else_driving_is_a_no_and_who_it_was_is_kept(text):
+    answer = answer_to("insured_driving", text, EVENING, TZ)
+    assert answer.value is False
+    assert answer.note == text
+
+
+def test_not_the_insured_driving_is_a_no():
+    assert value("insured_driving", "不是我开的") is False
+
+
+@pytest.mark.parametrize("text", ["不是，我是他同事", "我是他老婆", "帮朋友报的"])
+def test_someone_reporting_for_the_insured_is_a_no(text):
+    assert value("insured_reporting", text) is False
+
+
+def test_the_insured_reporting_themselves_is_a_yes():
+    assert value("insured_reporting", "就我本人") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("五六千", 6000), ("五六千的样子", 6000), ("两三万", 30000), ("七八百吧", 800)],
+)
+def test_a_range_of_two_neighbouring_numbers_takes_the_upper_one(text, amount):
+    answer = answer_to("own_loss", text, EVENING, TZ)
+    assert answer.value == amount
+    assert "按上限计" in answer.note
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"), [("2000到3000", 3000), ("两千到三千", 3000), ("1500~2000", 2000)]
+)
+def test_a_range_from_to_takes_the_upper_end(text, amount):
+    assert value("third_party_loss", text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"), [("两千多", 3000), ("3000多", 4000), ("几百块吧", 1000)]
+)
+def test_more_than_and_a_few_hundred_take_their_upper_bound(text, amount):
+    assert value("own_loss", text) == amount
+
+
+@pytest.mark.parametrize("text", ["估不出来", "说不好", "不知道", "得等定损才知道", "好几千吧"])
+def test_a_loss_the_customer_cannot_estimate_is_unknown(text):
+    assert value("own_loss", text) == UNKNOWN
+
+
+def test_no_damage_to_the_other_car_is_nothing():
+    assert value("third_party_loss", "对方车没啥事") == 0
+
+
+def test_a_plain_amount_is_left_to_the_amount_entities():
+    assert answer_to("own_loss", "三千", EVENING, TZ) is None
+
+
+@pytest.mark.parametrize("text", ["好像没有", "应该没有吧", "人都没事"])
+def test_a_hedged_no_to_injuries_is_a_no_with_the_hedge_kept(text):
+    answer = answer_to("anyone_injured", text, EVENING, TZ)
+    assert answer.value is False
+    if "好像" in text or "应该" in text:
+        assert answer.note == text
+
+
+@pytest.mark.parametrize("text", ["大概可以", "应该能开吧", "👌"])
+def test_a_hedged_or_emoji_yes_to_drivable_is_a_yes(text):
+    assert value("car_drivable", text) is True
+
+
+@pytest.mark.parametrize("text", ["和一辆出租车", "撞了一辆电动车", "被公交蹭了", "跟辆货车"])
+def test_another_vehicle_named_in_any_way_makes_it_two_party(text):
+    assert value("two_vehicle", text) is True
+
+
+@pytest.mark.parametrize("text", ["一辆车", "就我自己", "撞到柱子了"])
+def test_only_the_customer_s_car_is_single_vehicle(text):
+    assert value("two_vehicle", text) is False
+
+
+def test_a_time_given_by_an_event_is_its_usual_hour_today():
+    answer = answer_to("accident_time", "下班路上", EVENING, TZ)
+    assert answer.value == "2026-06-10T18:00:00+08:00"
+    assert "下班路上" in answer.note
+
+
+def test_a_time_given_by_an_event_still_ahead_today_is_yesterday_s():
+    assert value("accident_time", "下班路上", MORNING) == "2026-06-09T18:00:00+08:00"
+
+
+def test_a_day_word_moves_the_event_to_that_day():
+    assert value("accident_time", "昨天早饭后") == "2026-06-09T08:00:00+08:00"
+
+
+@pytest.mark.parametrize("text", ["有人受伤怎么办", "能开吗", "转人工", "算了不报了", "我要投诉"])
+def test_questions_and_requests_are_digressions_not_answers(text):
+    assert is_digression(text, None, 0.0)
+
+
+@pytest.mark.parametrize("text", ["好像没有", "五六千", "我弟开的"])
+def test_answers_are_not_digressions(text):
+    assert not is_digression(text, "off_topic", 0.9)
+
+
+def parse(text: str, intent: str, confidence: float = 0.7) -> dict:
+    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+
+
+def test_an_answer_the_classifier_called_off_topic_goes_to_the_form():
+    read = read_in_form(parse("和一辆出租车", "off_topic"), "report_form", "two_vehicle", TZ)
+    assert read["intent"] == {"name": "inform", "confidence": 1.0}
+    assert read["read_as_answer_to"] == "two_vehicle"
+
+
+def test_a_question_in_the_middle_of_the_report_keeps_its_intent():
+    data = parse("有人受伤怎么办", "faq", 0.9)
+    assert read_in_form(data, "report_form", "anyone_injured", TZ) is data
+
+
+def test_outside_the_report_form_nothing_is_re_read():
+    data = parse("五六千", "nlu_fallback", 0.3)
+    assert read_in_form(data, None, None, TZ) is data
+    assert read_in_form(data, "complaint_form", "complaint_text", TZ) is data
