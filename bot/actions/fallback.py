@@ -23,6 +23,11 @@ class ActionHandleMisunderstanding(Action):
         record_if_unanswered(tracker, not_understood=True)  # for staff (未能回答的问题)
         misses = count_consecutive_misses(tracker.events, self.name())
         reason = reply_for_unclear(tracker.latest_message.get("text"), misses)
+        if reason == "offer_human" and tracker.active_loop_name == "report_form":
+            # A report is never dropped by a misunderstanding: a person is offered,
+            # the customer decides, and the draft stays either way.
+            dispatcher.utter_message(response="utter_report_offer_human")
+            return [SlotSet("unclear_reason", reason), FollowupAction("report_form")]
         if reason == "offer_human":  # domain.md §9: twice not understood → a person
             dispatcher.utter_message(response="utter_handoff_not_understood")
             return [

@@ -28,7 +28,7 @@ from bot.db import repository
 from bot.db.models import HandoffTicket
 from bot.db.session import claims_session
 from bot.dialogue.account_text import parse_score
-from bot.dialogue.report_facts import clean_free_text
+from bot.dialogue.report_facts import clean_free_text, has_draft
 from bot.handoff.display import NOT_FOR_REPLIES, output_channel
 from bot.handoff.hours import parse_office_hours
 from bot.handoff.queue import (
@@ -263,6 +263,8 @@ class ActionRegisterCallback(Action):
         dispatcher.utter_message(
             response="utter_callback_registered", phone=phone, preferred_time=preferred
         )
+        if has_draft(tracker.current_slot_values()):
+            dispatcher.utter_message(response="utter_report_draft_kept")
         return [
             SlotSet(slot, None) for slot in ("callback_phone", "callback_time", "handoff_reason")
         ]

@@ -19,7 +19,13 @@ from bot.actions.messages import customer_message
 from bot.actions.verified import verified_customer_id
 from bot.db.session import claims_session
 from bot.dialogue.form_answers import UNKNOWN
-from bot.dialogue.report_facts import NOT_AN_ANSWER, NOTES, facts_from_message
+from bot.dialogue.report_facts import (
+    DRAFT_FACTS,
+    NOT_AN_ANSWER,
+    NOTES,
+    facts_from_message,
+    has_draft,
+)
 from bot.dialogue.report_summary import reasons_text, summary_fields
 from bot.handoff.queue import reason_after_report
 from bot.reporting import FiledReport, ReportFacts, file_report
@@ -29,23 +35,12 @@ from bot.settings import load_settings
 logger = logging.getLogger(__name__)
 
 REPORT_SLOTS = (
-    "accident_time",
-    "accident_location",
-    "two_vehicle",
-    "anyone_injured",
-    "car_drivable",
-    "own_loss",
-    "third_party_loss",
-    "insured_driving",
-    "insured_reporting",
-    "description",
+    *DRAFT_FACTS,
     "report_confirmed",
     "report_draft_id",
     "answer_notes",
     "form_misses",
 )
-# Facts that make a draft worth resuming ("继续报案") rather than starting afresh.
-DRAFT_FACTS = REPORT_SLOTS[:10]
 # A customer's estimate above this is a typo, not a car.
 MAX_LOSS = 10_000_000
 # Clock drift between phone and server: a few minutes "in the future" is still now.
@@ -74,13 +69,6 @@ def _injury_just_reported(tracker: Tracker, facts: dict[str, Any]) -> bool:
     return facts.get("anyone_injured") is True and tracker.get_slot("anyone_injured") is not True
 
 
-def has_draft(tracker: Tracker) -> bool:
-    """A report begun and not filed or cancelled (left for a person, a call-back, a restart)."""
-    return bool(tracker.get_slot("report_draft_id")) and any(
-        tracker.get_slot(slot) is not None for slot in DRAFT_FACTS
-    )
-
-
 def _fact_events(tracker: Tracker, facts: dict[str, Any]) -> list[EventType]:
     """Slot events for the facts; the customer's notes merged with those kept so far (a
     slot answered again without a hedge loses its old note)."""
@@ -98,7 +86,7 @@ def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     facts = facts_from_message(customer_message(tracker), None, tz)
     if _injury_just_reported(tracker, facts):
         dispatcher.utter_message(response="utter_injury_safety_first")
-    if has_draft(tracker):
+    if has_draft(tracker.current_slot_values()):
         dispatcher.utter_message(response="utter_report_resumed")
         return [*_fact_events(tracker, facts), SlotSet("form_misses", 0)]
     if not _injury_just_reported(tracker, facts):

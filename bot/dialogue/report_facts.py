@@ -51,6 +51,19 @@ BOOLEAN_SLOTS = (
 # A range ("五六千"), "don't know" or "下班路上" says more than the amount or day in it.
 PRECISE_ANSWER_SLOTS = ("own_loss", "third_party_loss", "accident_time")
 NOTES = "answer_notes"  # slot: {report slot: the customer's hedge or detail}
+# The facts that make a report begun worth resuming ("继续报案") rather than starting afresh.
+DRAFT_FACTS = (
+    "accident_time",
+    "accident_location",
+    "two_vehicle",
+    "anyone_injured",
+    "car_drivable",
+    "own_loss",
+    "third_party_loss",
+    "insured_driving",
+    "insured_reporting",
+    "description",
+)
 FREE_TEXT_LIMIT = 200
 # A report message this long already tells what happened: keep it as the description.
 DESCRIPTIVE_REPORT_CHARS = 12
@@ -66,6 +79,14 @@ class CustomerMessage:
     @property
     def own_words(self) -> str:
         return self.words or self.text
+
+
+def has_draft(slots: dict[str, Any]) -> bool:
+    """A report begun and neither filed nor cancelled: left for a person, a call-back or a
+    restart of the servers. Its facts stay in the conversation until then."""
+    return bool(slots.get("report_draft_id")) and any(
+        slots.get(slot) is not None for slot in DRAFT_FACTS
+    )
 
 
 def clean_free_text(text: str) -> str:

@@ -11,6 +11,7 @@ from bot.dialogue.account_text import (
     expert_team_refusal_of,
     parse_score,
     photo_item,
+    states_grievance,
 )
 
 
@@ -98,3 +99,15 @@ def test_a_claim_free_report_over_50000_with_the_other_car_is_not_refused():
     assert (
         expert_team_refusal_of(_report(False, ["loss_within_limits"], "30000", "20000.01")) is None
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["你们定损员态度太差了 我要投诉他", "赔款一直不到账，我要投诉", "你们这是什么破服务"]
+)
+def test_a_complaint_that_says_what_went_wrong_is_taken_as_told(text):
+    assert states_grievance(text)
+
+
+@pytest.mark.parametrize("text", ["我要投诉", "投诉", "给我登记一个投诉", "我要投诉你们"])
+def test_a_bare_complaint_is_asked_what_went_wrong(text):
+    assert not states_grievance(text)

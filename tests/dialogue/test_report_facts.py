@@ -2,7 +2,12 @@
 
 import pytest
 
-from bot.dialogue.report_facts import CustomerMessage, clean_free_text, facts_from_message
+from bot.dialogue.report_facts import (
+    CustomerMessage,
+    clean_free_text,
+    facts_from_message,
+    has_draft,
+)
 
 
 def message(text: str, intent: str = "inform", **entities) -> CustomerMessage:
@@ -166,3 +171,9 @@ def test_the_description_keeps_the_customers_own_words_as_typed():
 )
 def test_the_other_car_is_heard_in_everyday_words(text, two_vehicle):
     assert facts_from_message(message(text), "two_vehicle") == {"two_vehicle": two_vehicle}
+
+
+def test_a_report_begun_and_left_is_a_draft_to_resume():
+    assert has_draft({"report_draft_id": "d1", "own_loss": 2000.0})
+    assert not has_draft({"report_draft_id": "d1"})  # nothing said yet: start afresh
+    assert not has_draft({"own_loss": 2000.0})  # filed or cancelled: the id is gone
