@@ -21,6 +21,11 @@
    (results/real/; the rules are in scripts/real_questions.py), and what
    other "not covered" thresholds (AnswerVote's not_covered_below) would have
    done: wrong answers against needless "I cannot answer that".
+7. With ``--forms`` (``make evaluate FORMS=1``): the report conversation through
+   the real servers, started with the current model — "form answers
+   understood: N/M" (evaluation/form_answers.yml, per question too) and "whole
+   reports right: N/M" (evaluation/report_journeys.yml); every failure is
+   printed (evaluation/form_runner.py, a few minutes).
 """
 
 import argparse
@@ -199,6 +204,15 @@ def real_figures(model: Path, baseline: Baseline, questions_file: Path, config: 
     return lines
 
 
+def form_figures() -> list[str]:
+    """The report conversation through the real servers, failures printed as they come."""
+    from evaluation import form_runner  # starts servers: only imported when asked for
+
+    print("==> report conversation: answer matrix and whole reports (real servers)")
+    lines = form_runner.measure(form_runner.current_model())
+    return ["", "## Report conversation (real servers, current model)", "", "```", *lines, "```"]
+
+
 def write_report(figures: dict, baseline: dict, extra: list[str]) -> None:
     lines = [
         f"# NLU evaluation (held-out 20 %, seed {SEED})",
@@ -238,6 +252,11 @@ def main() -> None:
         "--real",
         type=Path,
         help="real customers' questions, one a line, labelled in evaluation/real_labels.tsv",
+    )
+    parser.add_argument(
+        "--forms",
+        action="store_true",
+        help="also measure the report conversation through the real servers",
     )
     args = parser.parse_args()
     if args.real and not args.real.is_file():
@@ -285,6 +304,8 @@ def main() -> None:
         extra += question_set_figures(model, baseline, TYPOS, "typos", title)
     if args.real:
         extra += real_figures(model, baseline, args.real, ROOT / args.config)
+    if args.forms:
+        extra += form_figures()
     write_report(summarise(train_seconds), baseline.figures(test_file), extra)
 
 
