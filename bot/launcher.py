@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,13 @@ class Stack:
                 process.kill()
 
 
+_TITLES = {"actions": "action server", "rasa": "Rasa server", "console": "agent console"}
+
+
+def _say(text: str) -> None:
+    print(f"==> {text}", file=sys.stderr, flush=True)
+
+
 def free_port() -> int:
     """A TCP port on localhost that nothing listens on right now."""
     with socket.socket() as probe:
@@ -109,6 +117,7 @@ def start_stack(
     logging_config: Path | None = None,
     services: tuple[str, ...] = ("actions", "rasa"),
     api_port: int | None = None,
+    announce: Callable[[str], None] = lambda text: None,
 ) -> Stack:
     """Start the servers as child processes and return once all are ready.
 
@@ -116,6 +125,8 @@ def start_stack(
     (ops/cluster.py) passes its own endpoints file and logging configuration, and
     restarts one kind of server at a time through `services`. Rasa's HTTP API
     answers only on `api_port` (a free one when not given), with the token.
+    `announce` is told what is happening (make run prints it). The servers run
+    under bot.quiet: known third-party deprecation noise stays out of their logs.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     api_port = api_port or free_port()
@@ -145,6 +156,7 @@ def start_stack(
         "actions": [
             python,
             "-m",
+            "bot.quiet",
             "bot.action_server",
             "--port",
             str(action_port),
@@ -153,6 +165,7 @@ def start_stack(
         "rasa": [
             python,
             "-m",
+            "bot.quiet",
             "rasa",
             "run",
             "--model",
@@ -173,6 +186,7 @@ def start_stack(
     if console_port is not None:
         commands["console"] = [python, "-m", "bot.console", "--port", str(console_port)]
     for name, command in commands.items():
+        announce(f"starting the {_TITLES[name]} (log: {log_dir / f'{name}-{rasa_port}.log'})")
         log = open(log_dir / f"{name}-{rasa_port}.log", "ab")  # noqa: SIM115 - lives with the child
         stack.processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -185,7 +199,10 @@ def start_stack(
             stack,
             timeout,
         )
+    if "actions" in commands:
+        announce("action server ready")
     if "rasa" in commands:
+        announce("Rasa server: loading the model (about a minute)")
         _wait_until(lambda: _rasa_ready(stack, env[RASA_API_TOKEN]), "Rasa server", stack, timeout)
     if console_port is not None:
         _wait_until(
@@ -194,6 +211,7 @@ def start_stack(
             stack,
             timeout,
         )
+    announce("all servers ready")
     return stack
 
 
@@ -230,6 +248,7 @@ def main() -> None:
         args.action_port,
         console_port=None if args.no_console else args.console_port,
         api_port=args.api_port,
+        announce=_say,
     )
     console = f"    console:   {stack.console_url}/  (客服坐席)\n" if stack.console_port else ""
     print(

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh >&2
 source scripts/env.sh
+echo "==> environment: .venv ($(python -V), packages as in requirements/lock.txt)" >&2
 python scripts/train_if_needed.py
 python -m bot.db.seed >&2

@@ -57,6 +57,7 @@ def train(model_name: str, out: Path) -> None:
     command = [
         sys.executable,
         "-m",
+        "bot.quiet",  # third-party deprecation noise hidden (bot/quiet.py)
         "rasa",
         "train",
         "--config",
@@ -70,6 +71,11 @@ def train(model_name: str, out: Path) -> None:
         "--fixed-model-name",
         model_name,
     ]
+    print(
+        f"==> training {model_name}: its inputs changed (4–6 minutes on an idle machine)",
+        file=sys.stderr,
+        flush=True,
+    )
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, check=True, stdout=sys.stderr)
     print(f"==> trained {model_name} in {time.monotonic() - started:.0f} s", file=sys.stderr)
