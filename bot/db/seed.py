@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from bot.db import repository
 from bot.db.models import Agent, Customer, Policy, Vehicle
 from bot.db.passwords import hash_password
-from bot.db.schema import downgrade_to_base, upgrade_to_head
+from bot.db.reset import reset_database
+from bot.db.schema import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.rules import status
 from bot.rules.fast_track import Accident, decide
@@ -219,11 +220,13 @@ def seed_demo_data(
     environ: Mapping[str, str] | None = None,
     out: TextIO = sys.stdout,
 ) -> None:
-    """Load the demo customers, policies, earlier claims and agents; existing rows are kept."""
+    """Load the demo customers, policies, earlier claims and agents; existing rows are kept.
+
+    One commit at the end: all of it or nothing (bot.db.reset relies on it)."""
     current_start = today - timedelta(days=DAYS_INTO_CURRENT_PERIOD)
     for demo in DEMO_CUSTOMERS:
         _seed_customer(session, demo, current_start)
-    session.commit()
+    session.flush()
     for claim in DEMO_CLAIMS:
         _seed_claim(session, claim, current_start, tz)
     _seed_agents(session, environ if environ is not None else {}, out)
@@ -236,19 +239,26 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--url", help="database URL (default: CLAIMS_DB_URL, else var/claims.db)")
     parser.add_argument(
-        "--reset", action="store_true", help="drop the schema first: every row is lost"
+        "--reset",
+        action="store_true",
+        help="replace the database with a fresh one: every row is lost (all or nothing)",
     )
     args = parser.parse_args(argv)
     settings = load_settings()
     url = args.url or settings.claims_db_url
-    if args.reset:
-        downgrade_to_base(url)
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        today = datetime.now(settings.timezone).date()
+    today = datetime.now(settings.timezone).date()
+
+    def seed(session: Session) -> None:
         seed_demo_data(session, today, settings.timezone, environ=os.environ)
-    engine.dispose()
+
+    if args.reset:
+        reset_database(url, seed)
+    else:
+        upgrade_to_head(url)
+        engine = make_engine(url)
+        with make_session_factory(engine)() as session:
+            seed(session)
+        engine.dispose()
     shown = make_url(url).render_as_string(hide_password=True)
     print(f"演示数据已载入 {shown}", file=sys.stderr)
 

@@ -41,6 +41,13 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        # bot.db.reset: part of the caller's transaction, which commits or rolls back.
+        _configure(connection=given)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = make_engine(_url())
     with engine.connect() as connection:
         _configure(connection=connection)
