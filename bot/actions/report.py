@@ -57,6 +57,8 @@ HINTS = {
     "insured_reporting": "utter_who_not_understood",
     "report_confirmed": "utter_please_confirm_or_correct",
 }
+# Slots the form's validation sets beside the report's facts.
+FORM_BOOKKEEPING = ("report_draft_id", "form_misses", NOTES)
 # After this many unreadable replies to one question, a person is offered (the draft stays).
 MISSES_BEFORE_OFFER = 2
 
@@ -70,11 +72,12 @@ def _injury_just_reported(tracker: Tracker, facts: dict[str, Any]) -> bool:
 
 
 def _fact_events(tracker: Tracker, facts: dict[str, Any]) -> list[EventType]:
-    """Slot events for the facts; the customer's notes merged with those kept so far (a
-    slot answered again without a hedge loses its old note)."""
+    """Slot events for the facts; the customer's notes merged with those kept so far (an
+    answer changed without a new note loses its old one)."""
     notes = dict(tracker.get_slot(NOTES) or {})
-    for slot in facts:
-        notes.pop(slot, None)
+    for slot, value in facts.items():
+        if tracker.get_slot(slot) != value:
+            notes.pop(slot, None)  # a changed answer; its new note, if any, follows
     notes.update(facts.pop(NOTES, {}))
     return [SlotSet(slot, value) for slot, value in facts.items()] + [SlotSet(NOTES, notes)]
 
@@ -95,6 +98,25 @@ def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     events += _fact_events(tracker, facts)
     events.append(SlotSet("report_draft_id", uuid.uuid4().hex))
     return events
+
+
+class ActionFactsWithoutQuestion(Action):
+    """Accident facts told with no report under way ("两千左右", "追尾了，人没事"): kept as
+    a draft and a report offered; "报案" then starts with them."""
+
+    def name(self) -> str:
+        return "action_facts_without_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        facts = facts_from_message(customer_message(tracker), None, load_settings().timezone)
+        if not set(facts) - {NOTES}:
+            dispatcher.utter_message(response="utter_how_can_i_help")
+            return []
+        dispatcher.utter_message(response="utter_offer_report_with_facts")
+        draft = tracker.get_slot("report_draft_id") or uuid.uuid4().hex
+        return [SlotSet("report_draft_id", draft), *_fact_events(tracker, facts)]
 
 
 class ValidateReportForm(FormValidationAction):
@@ -134,6 +156,15 @@ class ValidateReportForm(FormValidationAction):
             SlotSet("report_draft_id", draft),
             SlotSet("form_misses", misses),
             *_fact_events(tracker, facts),
+        ]
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> list[EventType]:
+        # rasa_sdk keeps only the form's own slots; the draft id, the notes and the miss
+        # count are set with them and must be kept too.
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        pending = tracker.slots_to_validate()
+        return events + [
+            SlotSet(slot, pending[slot]) for slot in FORM_BOOKKEEPING if slot in pending
         ]
 
     def validate_accident_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

@@ -50,6 +50,7 @@ BOOLEAN_SLOTS = (
 )
 # A range ("五六千"), "don't know" or "下班路上" says more than the amount or day in it.
 PRECISE_ANSWER_SLOTS = ("own_loss", "third_party_loss", "accident_time")
+SAYS_MISTAKE = re.compile(r"错|改|更正|纠正|订正")
 NOTES = "answer_notes"  # slot: {report slot: the customer's hedge or detail}
 # The facts that make a report begun worth resuming ("继续报案") rather than starting afresh.
 DRAFT_FACTS = (
@@ -179,7 +180,11 @@ def _answer_to_question(
     """The reply read against the question asked (bot/dialogue/form_answers.py): a range,
     "don't know" or a time given by an event is more precise than the bare amount or day
     the entities found; a yes/no answer fills the question when nothing else did."""
-    if requested is None or is_correction(message):
+    # "不对，损失是四千" and "不对不对，我记错了" put something else right: not a "no"
+    # to the question asked. But "不是，我是他同事" is the answer itself.
+    if requested is None:
+        return
+    if is_correction(message) and (set(facts) - {requested} or SAYS_MISTAKE.search(message.text)):
         return
     answer = answer_to(requested, message.text, datetime.now(timezone.utc), tz)
     if answer is None:
