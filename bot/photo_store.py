@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import repository
@@ -140,17 +139,6 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
         return image
 
 
-def report_for_conversation(session: Session, sender_id: str) -> Report | None:
-    """The newest report filed from this conversation: photos go to it and nowhere else."""
-    query = (
-        select(Report)
-        .where(Report.sender_id == sender_id)
-        .order_by(Report.reported_at.desc(), Report.id.desc())
-        .limit(1)
-    )
-    return session.execute(query).scalar_one_or_none()
-
-
 def progress(session: Session, report: Report) -> PhotoProgress:
     return PhotoProgress(
         report_number=report.report_number,
@@ -170,7 +158,7 @@ def store_photo(session: Session, photo_dir: Path, sender_id: str, data: bytes) 
         raise PhotoRejected("utter_photo_too_large")
     if sniff_image_type(data) is None:
         raise PhotoRejected("utter_photo_wrong_type")
-    report = report_for_conversation(session, sender_id)
+    report = repository.report_for_conversation(session, sender_id)
     ticket = repository.live_ticket_for_sender(session, sender_id)
     if report is None and ticket is None:
         raise PhotoRejected("utter_photo_no_report")

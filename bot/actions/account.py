@@ -8,13 +8,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.verified import verified_customer_id
 from bot.db import repository
-from bot.db.models import Photo
+from bot.db.models import Report
 from bot.db.session import claims_session
 from bot.dialogue.account_text import (
     EXPERT_TEAM_REFUSALS,
@@ -29,7 +29,7 @@ from bot.dialogue.account_text import (
 )
 from bot.dialogue.report_facts import clean_free_text
 from bot.dialogue.report_summary import money
-from bot.photo_store import progress, report_for_conversation
+from bot.photo_store import progress
 from bot.rules.fast_track import LARGE_LOSS_THRESHOLD, SettlementMode
 from bot.rules.photos import CHECKLIST, missing_items
 from bot.settings import load_settings
@@ -40,28 +40,28 @@ def _customer_id(tracker: Tracker) -> int | None:
     return verified_customer_id(tracker)
 
 
-def _own_report(session, tracker: Tracker, customer_id: int):  # noqa: ANN001, ANN202
-    """The report this conversation is about: the one named, else the customer's latest."""
+def _asked_report_number(tracker: Tracker) -> str | None:
+    """The report number the customer named; one named before identity was checked is
+    kept in last_report_number."""
     number = entity_value(tracker, "report_number") or tracker.get_slot("last_report_number")
-    if number:
-        return repository.report_for_customer(session, str(number), customer_id)
-    return repository.latest_report(session, customer_id)
+    return str(number) if number else None
+
+
+def _own_report(session: Session, tracker: Tracker, customer_id: int) -> Report | None:
+    """The report this conversation is about: the one named, else the customer's latest."""
+    return repository.customer_report(session, customer_id, _asked_report_number(tracker))
 
 
 def tell_claim_status(dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int) -> None:
     """The named report's status (else the latest), only if it is this customer's."""
     tz = load_settings().timezone
-    # A number named before identity was checked is kept in last_report_number.
-    asked = entity_value(tracker, "report_number") or tracker.get_slot("last_report_number")
+    asked = _asked_report_number(tracker)
     with claims_session() as session:
-        if asked:
-            report = repository.report_for_customer(session, str(asked), customer_id)
-        else:
-            report = repository.latest_report(session, customer_id)
+        report = repository.customer_report(session, customer_id, asked)
         if report is None:
             if asked:
                 dispatcher.utter_message(
-                    response="utter_claim_not_found", report_number=str(asked).upper()
+                    response="utter_claim_not_found", report_number=asked.upper()
                 )
             else:
                 dispatcher.utter_message(response="utter_no_claims")
@@ -226,14 +226,7 @@ class ActionDescribePhoto(Action):
         item = photo_item(customer_message(tracker).text)
         with claims_session() as session:
             report = _own_report(session, tracker, customer_id) if customer_id else None
-            photo = None
-            if report is not None:
-                photo = session.execute(
-                    select(Photo)
-                    .where(Photo.report_id == report.id)
-                    .order_by(Photo.id.desc())
-                    .limit(1)
-                ).scalar_one_or_none()
+            photo = repository.latest_photo(session, report) if report is not None else None
             if photo is None or item is None:
                 dispatcher.utter_message(response="utter_no_photo_to_describe")
                 return []
@@ -256,7 +249,7 @@ class ActionPhotoProgress(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with claims_session() as session:
-            report = report_for_conversation(session, tracker.sender_id)
+            report = repository.report_for_conversation(session, tracker.sender_id)
             if report is None:
                 dispatcher.utter_message(response="utter_photo_no_report")
                 return []

@@ -9,7 +9,7 @@ import requests
 from sqlalchemy import select
 
 from bot.db import repository
-from bot.db.models import Agent, HandoffTicket, Photo, Report
+from bot.db.models import Agent, AgentSession, HandoffTicket, Photo, Report
 from bot.handoff.queue import priority_for
 
 from .support import AGENT_PASSWORDS, ConsoleAgent
@@ -77,7 +77,7 @@ def test_the_session_cookie_is_httponly_and_samesite_and_stored_hashed(handoff_s
     cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     token = agent.http.cookies["console_session"]
-    stored = [row[0] for row in db.execute(select(repository.AgentSession.token_hash))]
+    stored = [row[0] for row in db.execute(select(AgentSession.token_hash))]
     assert token not in stored and len(stored) >= 1
 
 
