@@ -2,14 +2,11 @@
 
 Conventions: timestamps are timezone-aware UTC (`UTCDateTime`); money is in 元
 with two decimals (`Money`); claim statuses are the Chinese values of
-domain.md §3, guarded by CHECK constraints. Queries live in `repository.py`.
+domain.md §3, guarded by CHECK constraints. Queries live in `repository/`;
+column types in `column_types.py`.
 """
 
 from __future__ import annotations
-
-from datetime import datetime, timezone
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -17,22 +14,19 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
-    Numeric,
     SmallInteger,
     String,
     Text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
-from sqlalchemy.types import TypeDecorator
 
 from bot.concepts.tickets import TicketPriority, TicketStatus
+from bot.db.column_types import Money, UTCDateTime, check_in, utcnow
 from bot.dialogue import unanswered
 from bot.rules import aftersales, status
 from bot.rules.aftersales import AftersalesKind
@@ -57,59 +51,9 @@ TICKET_STATUSES = tuple(status.value for status in TicketStatus)
 TICKET_PRIORITIES = tuple(priority.value for priority in TicketPriority)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    """SQL for a CHECK that `column` is one of `values` (values are our own constants)."""
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
-class UTCDateTime(TypeDecorator):
-    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass a timezone-aware value")
-        value = value.astimezone(timezone.utc)
-        # SQLite has no time zones; it stores the UTC wall time.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-class Money(TypeDecorator):
-    """元 with two decimals as `Decimal`.
-
-    The column is NUMERIC(12, 2). asdecimal=False avoids SQLAlchemy's float
-    warning on SQLite; the value is turned back into an exact Decimal here.
-    """
-
-    impl = Numeric(12, 2, asdecimal=False)
-    cache_ok = True
-    _CENT = Decimal("0.01")
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(value).quantize(self._CENT)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(str(value)).quantize(self._CENT)
-
-
 class Customer(Base):
     __tablename__ = "customers"
-    __table_args__ = (CheckConstraint(_in("kind", CUSTOMER_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(check_in("kind", CUSTOMER_KINDS), name="kind"),)
 
     id = Column(Integer, primary_key=True)
     kind = Column(String(16), nullable=False)
@@ -167,10 +111,12 @@ class Report(Base):
 
     __tablename__ = "reports"
     __table_args__ = (
-        CheckConstraint(_in("status", status.ALL_STATUSES), name="status"),
-        CheckConstraint(_in("fast_track_outcome", tuple(o.value for o in Outcome)), name="outcome"),
+        CheckConstraint(check_in("status", status.ALL_STATUSES), name="status"),
         CheckConstraint(
-            f"settlement_mode IS NULL OR {_in('settlement_mode', tuple(m.value for m in SettlementMode))}",
+            check_in("fast_track_outcome", tuple(o.value for o in Outcome)), name="outcome"
+        ),
+        CheckConstraint(
+            f"settlement_mode IS NULL OR {check_in('settlement_mode', tuple(m.value for m in SettlementMode))}",
             name="settlement_mode",
         ),
         CheckConstraint(
@@ -224,7 +170,7 @@ class Report(Base):
 
 class ReportStatusChange(Base):
     __tablename__ = "report_status_history"
-    __table_args__ = (CheckConstraint(_in("status", status.ALL_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(check_in("status", status.ALL_STATUSES), name="status"),)
 
     id = Column(Integer, primary_key=True)
     report_id = Column(ForeignKey("reports.id"), nullable=False, index=True)
@@ -239,10 +185,10 @@ class Photo(Base):
     __tablename__ = "photos"
     __table_args__ = (
         CheckConstraint(
-            f"checklist_item IS NULL OR {_in('checklist_item', CHECKLIST_CODES)}",
+            f"checklist_item IS NULL OR {check_in('checklist_item', CHECKLIST_CODES)}",
             name="checklist_item",
         ),
-        CheckConstraint(_in("content_type", PHOTO_CONTENT_TYPES), name="content_type"),
+        CheckConstraint(check_in("content_type", PHOTO_CONTENT_TYPES), name="content_type"),
         CheckConstraint(f"size_bytes > 0 AND size_bytes <= {MAX_PHOTO_BYTES}", name="size"),
         # A photo belongs to a report, or (sent to an agent before any report was
         # filed) to the handoff ticket of that conversation.
@@ -290,7 +236,7 @@ class ExpertTeamRequest(Base):
 
 class Complaint(Base):
     __tablename__ = "complaints"
-    __table_args__ = (CheckConstraint(_in("status", COMPLAINT_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(check_in("status", COMPLAINT_STATUSES), name="status"),)
 
     id = Column(Integer, primary_key=True)
     complaint_number = Column(String(16), nullable=False, unique=True)  # TS+yyyymmdd+6 digits
@@ -321,8 +267,8 @@ class AftersalesRequest(Base):
 
     __tablename__ = "aftersales_requests"
     __table_args__ = (
-        CheckConstraint(_in("kind", tuple(k.value for k in AftersalesKind)), name="kind"),
-        CheckConstraint(_in("status", aftersales.STATUSES), name="status"),
+        CheckConstraint(check_in("kind", tuple(k.value for k in AftersalesKind)), name="kind"),
+        CheckConstraint(check_in("status", aftersales.STATUSES), name="status"),
         Index("ix_aftersales_requests_status_created", "status", "created_at"),
     )
 
@@ -351,7 +297,7 @@ class UnansweredMessage(Base):
     """
 
     __tablename__ = "unanswered_messages"
-    __table_args__ = (CheckConstraint(_in("kind", unanswered.KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(check_in("kind", unanswered.KINDS), name="kind"),)
 
     id = Column(Integer, primary_key=True)
     message_key = Column(String(64), nullable=False, unique=True)  # SHA-256 (hex)
@@ -383,8 +329,8 @@ class HandoffTicket(Base):
 
     __tablename__ = "handoff_tickets"
     __table_args__ = (
-        CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
-        CheckConstraint(_in("priority", TICKET_PRIORITIES), name="priority"),
+        CheckConstraint(check_in("status", TICKET_STATUSES), name="status"),
+        CheckConstraint(check_in("priority", TICKET_PRIORITIES), name="priority"),
         Index("ix_handoff_tickets_status_created", "status", "created_at"),
     )
 
