@@ -1,16 +1,15 @@
 """Human handoff (转人工): queue the conversation for an agent and pause the bot,
 or record a call-back; let a waiting customer cancel; ask for a score afterwards.
 
-The rules (queue order, expected wait, office hours) are in bot/handoff/; the
-state lives in the claims database, so any Rasa server and any console can
-serve any conversation. The agent console resumes the conversation itself
+Where the conversation goes (queue or call-back), the queue's rules and the
+calls to Rasa's API that resume it are in bot/handoff/; the state lives in the
+claims database, so any Rasa server and any console can serve any conversation. The agent console resumes the conversation itself
 (see bot/console/).
 """
 
-import asyncio
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
@@ -18,28 +17,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bot.actions.messages import customer_message
 from bot.actions.unanswered import record_if_unanswered
 from bot.actions.verified import verified_customer_id
 from bot.concepts.tickets import CloseReason, TicketStatus
 from bot.db import repository
-from bot.db.models import HandoffTicket
 from bot.db.session import claims_session
 from bot.dialogue.account_text import parse_score
 from bot.dialogue.report_facts import clean_free_text, has_draft
 from bot.handoff.display import NOT_FOR_REPLIES, output_channel
 from bot.handoff.hours import parse_office_hours
-from bot.handoff.queue import (
-    QueuedTicket,
-    expected_wait_minutes,
-    position_in_queue,
-    priority_for,
-    wants_to_stop_waiting,
-)
-from bot.handoff.rasa_api import RasaApi, RasaApiError
-from bot.photo_store import report_for_conversation
+from bot.handoff.placement import CallbackOffered, open_ticket, place_conversation
+from bot.handoff.queue import wants_to_stop_waiting
+from bot.handoff.resume import schedule_resume
 from bot.settings import load_settings
 from bot.texts import response_text
 
@@ -57,23 +48,6 @@ MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 NOT_NOW = {"cancel", "deny"}  # intents that leave the call-back or rating form
 NO_COMMENT = re.compile(r"^\s*(没有|没了|无|不用了?|没什么|没有了|沒有)[\s。.!！了]*$")
 FORM_SLOTS = ("callback_phone", "callback_time", "rating_score", "rating_comment")
-_background: set[asyncio.Task] = set()  # keeps scheduled resumes alive until done
-
-
-def _open_ticket(
-    session: Session, tracker: Tracker, reason: str, callback: bool = False
-) -> HandoffTicket:
-    """A handoff ticket for this conversation, linked to its customer and report."""
-    report = report_for_conversation(session, tracker.sender_id)
-    return repository.open_handoff_ticket(
-        session,
-        sender_id=tracker.sender_id,
-        reason=reason,
-        priority=priority_for(reason),
-        customer_id=verified_customer_id(tracker),
-        report_id=report.id if report else None,
-        callback=callback,
-    )
 
 
 def _leave_form(tracker: Tracker) -> list[EventType]:
@@ -89,39 +63,29 @@ def start_handoff(
     """Queue the conversation for an agent and pause the bot; if nobody can take it
     (outside office hours, no agent online) offer a call-back, when `offer_callback`."""
     settings = load_settings()
-    now = datetime.now(timezone.utc)
     try:
         with claims_session() as session:
-            ticket = repository.live_ticket_for_sender(session, tracker.sender_id)
-            online = repository.agents_online(
-                session, timedelta(seconds=settings.agent_online_seconds), now
+            placed = place_conversation(
+                session,
+                tracker.sender_id,
+                reason,
+                verified_customer_id(tracker),
+                settings,
+                datetime.now(timezone.utc),
             )
-            open_now = parse_office_hours(settings.office_hours).is_open(now, settings.timezone)
-            if ticket is None and (not open_now or online == 0):
-                return _offer_callback(dispatcher, tracker, reason, open_now, offer_callback)
-            if ticket is None:
-                ticket = _open_ticket(session, tracker, reason)
-            queue = [
-                QueuedTicket(t.id, t.priority, t.created_at)
-                for t in repository.waiting_tickets(session)
-            ]
-            position = (
-                position_in_queue(queue, ticket.id) if ticket.status == TicketStatus.WAITING else 1
-            )
-            ticket_id = ticket.id
     except SQLAlchemyError:
         logger.exception("could not queue the conversation for an agent")
         dispatcher.utter_message(response="utter_database_unavailable")
         return []
+    if isinstance(placed, CallbackOffered):
+        return _offer_callback(dispatcher, tracker, reason, placed.open_now, offer_callback)
     if INTRO.get(reason):
         dispatcher.utter_message(response=INTRO[reason])
     dispatcher.utter_message(
-        response="utter_handoff_queued",
-        position=position,
-        wait_minutes=expected_wait_minutes(position, online, settings.minutes_per_customer),
+        response="utter_handoff_queued", position=placed.position, wait_minutes=placed.wait_minutes
     )
     return [
-        SlotSet("handoff_ticket_id", ticket_id),
+        SlotSet("handoff_ticket_id", placed.ticket_id),
         SlotSet("handoff_reason", reason),
         *_leave_form(tracker),
         ConversationPaused(),
@@ -149,35 +113,6 @@ def _offer_callback(
         *_leave_form(tracker),
         FollowupAction("callback_form"),
     ]
-
-
-def schedule_resume(
-    sender_id: str, farewell: str | None = None, channel: str | None = None
-) -> None:
-    """Resume the paused conversation once this turn is saved, saying `farewell` first.
-
-    Rasa holds the conversation's lock while it runs this action, so the call
-    is made afterwards, from a background task (it waits for the lock). The
-    text goes through Rasa's API too: Rasa drops the messages of a slot
-    mapping's action, which is how this code runs.
-    """
-    task = asyncio.get_running_loop().create_task(_resume(sender_id, farewell, channel))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
-async def _resume(
-    sender_id: str, farewell: str | None, channel: str | None, attempts: int = 5
-) -> None:
-    settings = load_settings()
-    api = RasaApi(settings.rasa_url, settings.rasa_api_token)
-    for _ in range(attempts):
-        try:
-            await api.resume(sender_id, farewell, channel)
-            return
-        except RasaApiError:
-            await asyncio.sleep(1)
-    logger.error("could not resume conversation %s after the customer stopped waiting", sender_id)
 
 
 class ActionStartHandoff(Action):
@@ -258,7 +193,9 @@ class ActionRegisterCallback(Action):
         phone, preferred = tracker.get_slot("callback_phone"), tracker.get_slot("callback_time")
         reason = tracker.get_slot("handoff_reason") or "customer_request"
         with claims_session() as session:
-            ticket = _open_ticket(session, tracker, reason, callback=True)
+            ticket = open_ticket(
+                session, tracker.sender_id, reason, verified_customer_id(tracker), callback=True
+            )
             repository.record_callback(session, ticket, phone, preferred)
         dispatcher.utter_message(
             response="utter_callback_registered", phone=phone, preferred_time=preferred
@@ -304,7 +241,7 @@ class ActionStoreHandoffRating(Action):
         score = int(tracker.get_slot("rating_score"))
         ticket_id = tracker.get_slot("handoff_ticket_id")
         with claims_session() as session:
-            ticket = session.get(HandoffTicket, int(ticket_id)) if ticket_id else None
+            ticket = repository.handoff_ticket(session, int(ticket_id)) if ticket_id else None
             repository.store_rating(
                 session,
                 score,

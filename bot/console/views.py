@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.concepts.tickets import TicketStatus
 from bot.db import repository
 from bot.db.models import HandoffTicket, Report
 from bot.dialogue.account_text import cover_lines, status_text
 from bot.handoff.display import mask_phone, mask_plate
-from bot.handoff.queue import REASONS, QueuedTicket, position_in_queue
+from bot.handoff.queue import REASONS
 from bot.settings import load_settings
 
 
@@ -25,7 +24,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def ticket_summary(
-    ticket: HandoffTicket, now: datetime, queue: list[QueuedTicket] | None = None
+    ticket: HandoffTicket, now: datetime, position: int | None = None
 ) -> dict[str, Any]:
     customer = ticket.customer
     summary = {
@@ -41,8 +40,8 @@ def ticket_summary(
         "agent": ticket.agent.display_name if ticket.agent else None,
         "report_number": ticket.report.report_number if ticket.report else None,
     }
-    if queue is not None and ticket.status == TicketStatus.WAITING:
-        summary["position"] = position_in_queue(queue, ticket.id)
+    if position is not None:
+        summary["position"] = position
     if ticket.callback is not None:
         summary["callback"] = {
             "phone": ticket.callback.phone,
@@ -52,10 +51,9 @@ def ticket_summary(
 
 
 def queue_snapshot(session: Session, agent_id: int, now: datetime, online: int) -> dict[str, Any]:
-    waiting = repository.waiting_tickets(session)
-    queue = [QueuedTicket(t.id, t.priority, t.created_at) for t in waiting]
+    waiting = repository.waiting_tickets(session)  # in queue order
     return {
-        "waiting": [ticket_summary(t, now, queue) for t in waiting],
+        "waiting": [ticket_summary(t, now, place) for place, t in enumerate(waiting, start=1)],
         "mine": [ticket_summary(t, now) for t in repository.tickets_of_agent(session, agent_id)],
         "callbacks": [ticket_summary(t, now) for t in repository.callback_tickets(session)],
         "agents_online": online,

@@ -1,16 +1,15 @@
-"""The handoff queue: who goes first, where a customer stands, how long they wait.
+"""The handoff queue: who is urgent, where a customer stands, how long they wait.
 
-Injury cases come first (domain.md §9 names injury among the reasons to hand
-over; someone may be hurt right now), then everyone else by waiting time.
+Injury cases are urgent (domain.md §9 names injury among the reasons to hand
+over; someone may be hurt right now). The order itself -- urgent first, then
+everyone else by waiting time -- is the query `repository.waiting_tickets`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.concepts.tickets import TicketPriority
@@ -31,32 +30,19 @@ _STOP_WAITING = re.compile(r"^\s*(取消|不用了|不等了|算了|不要了|�
 _STOP_INTENTS = frozenset({"cancel"})
 
 
-@dataclass(frozen=True)
-class QueuedTicket:
-    ticket_id: int
-    priority: str  # a TicketPriority
-    created_at: datetime
-
-
 def priority_for(reason: str) -> TicketPriority:
     if reason not in REASONS:
         raise ValueError(f"unknown handoff reason {reason!r}")
     return TicketPriority.URGENT if reason in URGENT_REASONS else TicketPriority.NORMAL
 
 
-def queue_order(tickets: Iterable[QueuedTicket]) -> list[QueuedTicket]:
-    """Urgent first; within a priority, whoever waits longest; ties by ticket number."""
-    return sorted(
-        tickets, key=lambda t: (t.priority != TicketPriority.URGENT, t.created_at, t.ticket_id)
-    )
-
-
-def position_in_queue(tickets: Iterable[QueuedTicket], ticket_id: int) -> int:
-    """1 = next to be served."""
-    for place, ticket in enumerate(queue_order(tickets), start=1):
-        if ticket.ticket_id == ticket_id:
-            return place
-    raise ValueError(f"ticket {ticket_id} is not waiting")
+def position_in_queue(waiting: Sequence[int], ticket_id: int) -> int:
+    """Where a ticket stands among the waiting ones, given in queue order
+    (repository.waiting_tickets decides it); 1 = next to be served."""
+    try:
+        return waiting.index(ticket_id) + 1
+    except ValueError:
+        raise ValueError(f"ticket {ticket_id} is not waiting") from None
 
 
 def expected_wait_minutes(position: int, agents_online: int, minutes_per_customer: int) -> int:

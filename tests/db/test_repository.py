@@ -304,3 +304,30 @@ def test_urgent_tickets_come_first_in_the_queue(seeded):
         seeded, sender_id="s2", reason="injury", priority="urgent"
     )
     assert repository.waiting_tickets(seeded)[0].id == urgent.id
+
+
+def test_an_injury_case_is_served_before_customers_who_waited_longer(seeded):
+    first = repository.open_handoff_ticket(seeded, sender_id="s1", reason="customer_request")
+    second = repository.open_handoff_ticket(seeded, sender_id="s2", reason="complaint")
+    injury = repository.open_handoff_ticket(
+        seeded, sender_id="s3", reason="injury", priority="urgent"
+    )
+    for minutes, ticket in ((0, first), (5, second), (10, injury)):
+        ticket.created_at = NOW + timedelta(minutes=minutes)
+    seeded.flush()
+    assert [t.id for t in repository.waiting_tickets(seeded)] == [injury.id, first.id, second.id]
+
+
+def test_within_a_priority_the_longest_waiting_customer_goes_first_then_the_lower_ticket(seeded):
+    tickets = [
+        repository.open_handoff_ticket(seeded, sender_id=f"s{n}", reason="customer_request")
+        for n in range(3)
+    ]
+    for minutes, ticket in zip((7, 3, 3), tickets, strict=True):
+        ticket.created_at = NOW + timedelta(minutes=minutes)
+    seeded.flush()
+    assert [t.id for t in repository.waiting_tickets(seeded)] == [
+        tickets[1].id,
+        tickets[2].id,
+        tickets[0].id,
+    ]

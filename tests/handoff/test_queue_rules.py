@@ -1,46 +1,27 @@
-"""The handoff queue's rules: who goes first, where a customer stands, how long they wait."""
+"""The handoff queue's rules: who is urgent, where a customer stands, how long they wait.
+(Who goes first is the query repository.waiting_tickets: tests/db/test_repository.py.)"""
 
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from bot.handoff.queue import (
-    QueuedTicket,
     expected_wait_minutes,
     position_in_queue,
     priority_for,
-    queue_order,
     reason_after_report,
     wants_to_stop_waiting,
 )
 
-T0 = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
-
-
-def ticket(ticket_id: int, minutes_after: int, priority: str = "normal") -> QueuedTicket:
-    return QueuedTicket(ticket_id, priority, T0 + timedelta(minutes=minutes_after))
-
-
-def test_an_injury_case_is_served_before_customers_who_waited_longer():
-    queue = [ticket(1, 0), ticket(2, 5), ticket(3, 10, "urgent")]
-    assert [t.ticket_id for t in queue_order(queue)] == [3, 1, 2]
-
-
-def test_within_a_priority_the_longest_waiting_customer_goes_first():
-    queue = [ticket(5, 7), ticket(4, 3), ticket(6, 3)]
-    assert [t.ticket_id for t in queue_order(queue)] == [4, 6, 5]
-
 
 def test_position_counts_from_one_for_the_next_customer():
-    queue = [ticket(1, 0), ticket(2, 1), ticket(3, 2, "urgent")]
-    assert position_in_queue(queue, 3) == 1
-    assert position_in_queue(queue, 2) == 3
+    assert position_in_queue([3, 1, 2], 3) == 1
+    assert position_in_queue([3, 1, 2], 2) == 3
 
 
 def test_asking_the_position_of_a_ticket_not_waiting_is_an_error():
     with pytest.raises(ValueError):
-        position_in_queue([ticket(1, 0)], 9)
+        position_in_queue([1], 9)
 
 
 def test_only_injury_is_urgent():
