@@ -17,7 +17,7 @@ from bot.actions.handoff import start_handoff
 from bot.actions.messages import customer_message, entity_value
 from bot.actions.report import start_report_events
 from bot.actions.verified import customer_channel, forget_identity_events, verified_elsewhere
-from bot.channels.wechat_messages import WECHAT_CHANNEL
+from bot.concepts.channels import WECHAT_CHANNEL
 from bot.db import repository
 from bot.db.models import Customer
 from bot.db.session import claims_session

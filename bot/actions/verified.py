@@ -13,7 +13,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-PHOTO_CHANNEL = "photos"  # bot.channels.photos: not where a customer types
+from bot.concepts.channels import PHOTO_CHANNEL
+
 # Rasa's text of an intent triggered through its API (the console's hand-back):
 # its channel is whatever the console named, not where the customer typed.
 EXTERNAL_PREFIX = "EXTERNAL: "

@@ -16,6 +16,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.concepts.channels import PHOTO_CHANNEL
 from bot.photo_store import PhotoRejected, receive_photo
 from bot.settings import load_settings
 from bot.texts import response_text
@@ -32,7 +33,7 @@ STATUS_FOR = {
 class PhotoUploadInput(InputChannel):
     @classmethod
     def name(cls) -> str:
-        return "photos"
+        return PHOTO_CHANNEL
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         photos = Blueprint("photo_upload", __name__)

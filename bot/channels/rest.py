@@ -32,6 +32,7 @@ from sanic.request import Request
 
 from bot import rasa_patches
 from bot.channels.guard import client_address, guarded
+from bot.concepts.channels import REST_CHANNEL
 from bot.texts import response_text
 
 # Every Rasa server of ours opens this channel (credentials.yml): the place to
@@ -80,7 +81,7 @@ def _json_object(request: Request) -> dict[str, Any]:
 class SafeRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return REST_CHANNEL
 
     async def _extract_sender(self, req: Request) -> str:
         sender = _json_object(req).get("sender")

@@ -49,7 +49,6 @@ from bot.channels.wechat_messages import (
     CHOICE,
     MESSAGE_MEMORY,
     SIGNATURE_WINDOW,
-    WECHAT_CHANNEL,
     ChannelReply,
     PhotoToStore,
     ToBot,
@@ -60,6 +59,7 @@ from bot.channels.wechat_messages import (
     signed_recently,
     split_for_wechat,
 )
+from bot.concepts.channels import WECHAT_CHANNEL
 from bot.db import repository
 from bot.db.session import claims_session
 from bot.photo_store import PhotoRejected, receive_photo

@@ -18,7 +18,6 @@ from wechatpy.messages import BaseMessage
 
 from bot.texts import response_text
 
-WECHAT_CHANNEL = "wechat"  # the channel's name: tracker.get_latest_input_channel()
 # WeChat's customer-service API takes at most 2048 bytes of text per message.
 MAX_TEXT_BYTES = 2000
 MAX_LABEL_CHARS = 120
