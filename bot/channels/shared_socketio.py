@@ -5,7 +5,8 @@ but a message for it may be produced on another one: an agent's reply written
 through the cluster's API address, a hand-back, a resume after the customer
 stopped waiting. With python-socketio's Redis manager every server publishes
 such emits to Redis and the server that holds the connection delivers them.
-Without REDIS_URL (one machine, `make run`) it is Rasa's channel unchanged.
+Without REDIS_URL (one machine, `make run`) it is Rasa's channel, with our
+guard (bot/channels/guard.py) and rewind (bot/channels/rewind.py).
 The channel keeps the name "socketio", so stored output channels stay valid.
 """
 
@@ -21,6 +22,7 @@ from sanic import Blueprint
 from socketio import AsyncRedisManager
 
 from bot.channels.guard import client_address, guarded
+from bot.channels.rewind import Rewinder
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +31,8 @@ REDIS_CHANNEL = "chexian-socketio"  # the same on every Rasa server of a deploym
 
 class SharedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(guarded(on_new_message))
+        rewinder = Rewinder()
+        webhook = rewinder.attach(super().blueprint(guarded(rewinder.around(on_new_message))))
         self._own_metadata()
         redis_url = load_settings().redis_url
         if redis_url:

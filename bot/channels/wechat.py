@@ -44,6 +44,7 @@ from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
 from bot.channels.guard import guarded
+from bot.channels.rewind import Rewinder
 from bot.channels.wechat_api import WeChatApiClient, session_storage
 from bot.channels.wechat_messages import (
     CHOICE,
@@ -164,7 +165,9 @@ class WeChatInput(InputChannel):
         return WeChatOutput(self.client)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        wechat = Blueprint("wechat_webhook", __name__)
+        rewinder = Rewinder()
+        on_new_message = rewinder.around(on_new_message)
+        wechat = rewinder.attach(Blueprint("wechat_webhook", __name__))
 
         @wechat.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
