@@ -166,7 +166,7 @@ def start_stack(
             python,
             "-m",
             "bot.quiet",
-            "rasa",
+            "bot.rasa_server",  # Rasa's command line, our patches installed first
             "run",
             "--model",
             str(model),

@@ -1,8 +1,8 @@
 """Adjustments to Rasa 3.6 itself, installed once per Rasa server process.
 
-``install()`` runs when the server imports our REST channel
-(``bot.channels.rest``), which every Rasa server of ours opens (credentials.yml)
-and the action server never imports.
+``install()`` runs first in every Rasa server of ours (``bot.rasa_server``,
+which the launcher starts), before Rasa's command line; the action server never
+imports this module.
 
 - The action server's answer is checked against Rasa's response schema with
   ``jsonschema.validate``, which first checks the *schema itself* against the
@@ -19,8 +19,7 @@ and the action server never imports.
   anonymous: Rasa's API token is always set (``bot.internal_auth``; not on the
   command line, where ``ps`` would show it), CORS allows only
   ``BOT_ALLOWED_ORIGINS``, and ``bot.channels.server_gate`` splits the public
-  port from the internal API port. ``serve_application`` creates the channels
-  (importing this module) before it calls ``configure_app``.
+  port from the internal API port.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-import bot.channels.rest  # noqa: F401 - installs the patches, as a Rasa server does
-from bot import rasa_patches
+from bot import rasa_patches, rasa_server
+
+rasa_patches.install()  # as every Rasa server of ours does first (bot.rasa_server)
 
 
 @pytest.fixture
@@ -16,8 +17,21 @@ def action() -> RemoteAction:
     return RemoteAction("action_handoff_watch", EndpointConfig("http://127.0.0.1:1"))
 
 
-def test_the_patch_is_installed_by_the_rest_channel_every_rasa_server_opens():
-    assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+def test_every_rasa_server_installs_the_patches_before_rasas_command_line_runs(monkeypatch):
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: True)
+    seen = []
+    monkeypatch.setattr(
+        rasa_server, "rasa_main", lambda: seen.append(RemoteAction._validate_action_result)
+    )
+    rasa_server.main()
+    assert seen == [rasa_patches._validate_action_result]
+
+
+def test_a_rasa_server_on_another_rasa_version_stops_before_rasa_runs(monkeypatch):
+    monkeypatch.setattr(rasa_patches.install, "__defaults__", ("3.7.0",))
+    monkeypatch.setattr(rasa_server, "rasa_main", lambda: pytest.fail("Rasa ran"))
+    with pytest.raises(RuntimeError, match="written for Rasa 3.6.21, not 3.7.0"):
+        rasa_server.main()
 
 
 def test_a_valid_answer_passes(action):

@@ -17,14 +17,9 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot import rasa_patches
 from bot.channels.guard import client_address, guarded
 from bot.channels.rewind import Rewinder
 from bot.concepts.channels import REST_CHANNEL
-
-# Every Rasa server of ours opens this channel (credentials.yml): the place to
-# adjust Rasa itself, and only in the Rasa server (not in the action server).
-rasa_patches.install()
 
 BAD_BODY = '请求格式不正确：请发送 JSON，例如 {"sender": "用户ID", "message": "您好"}。'
 
