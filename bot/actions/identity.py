@@ -3,8 +3,6 @@
 Nothing about a policy or claim is said before this succeeds (domain.md §10).
 """
 
-import re
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,12 +19,11 @@ from bot.concepts.channels import WECHAT_CHANNEL
 from bot.db import repository
 from bot.db.models import Customer
 from bot.db.session import claims_session
-from bot.dialogue.report_facts import NOT_AN_ANSWER
+from bot.dialogue.report_facts import NOT_AN_ANSWER, tells_an_accident
 from bot.rules import lockout
-from bot.rules.identity import parse_identifier
+from bot.rules.identity import identifier_in, parse_identifier, phone_tail_in
 from bot.texts import response_text
 
-PHONE_TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 HINTS = {"identity_key": "utter_identity_unknown_key", "phone_tail": "utter_phone_tail_hint"}
 
 
@@ -40,16 +37,27 @@ class ValidateIdentityForm(FormValidationAction):
         return domain_slots
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> list[EventType]:
-        if customer_message(tracker).intent in NOT_AN_ANSWER:
+        message = customer_message(tracker)
+        requested = tracker.get_slot("requested_slot")
+        # The answer to the question asked, whatever else the message says ("0007 谢谢").
+        asked_for = (
+            phone_tail_in(message.text)
+            if requested == "phone_tail"
+            else identifier_in(message.text)
+            if requested == "identity_key"
+            else None
+        )
+        if message.intent in NOT_AN_ANSWER and not asked_for:
             return []  # an FAQ, a cancel…: their rules answer, then the form resumes
         events = []
         identifier = entity_value(tracker, "plate") or entity_value(tracker, "policy_number")
+        if not identifier and requested == "identity_key" and asked_for:
+            identifier = asked_for.value
         if identifier:
             events.append(SlotSet("identity_key", str(identifier)))
         tail = entity_value(tracker, "phone_tail")
-        if tail is None and tracker.get_slot("requested_slot") == "phone_tail":
-            match = PHONE_TAIL.search(tracker.latest_message.get("text") or "")
-            tail = match.group(1) if match else None
+        if tail is None and requested == "phone_tail":
+            tail = asked_for
         if tail:
             events.append(SlotSet("phone_tail", str(tail)))
         if not events:
@@ -70,11 +78,11 @@ class ValidateIdentityForm(FormValidationAction):
             return [SlotSet("identity_key", None)]
         tail = tracker.get_slot("phone_tail")
         if key and tail:
-            return self._verify(key, tail, dispatcher, tracker)
+            return self.verify(key, tail, dispatcher, tracker)
         return [SlotSet(name, value) for name, value in new.items()]
 
     @staticmethod
-    def _verify(
+    def verify(
         key: str, tail: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         with claims_session() as session:
@@ -179,6 +187,8 @@ class ActionStartRequest(Action):
         request = REQUEST_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
         if request is None and entity_value(tracker, "report_number"):
             request = "claim_status"  # "BA2026…" on its own asks about that claim
+        elif request is None and tells_an_accident(customer_message(tracker)):
+            request = "report"  # "沪A12345 尾号0001 刚在延安路追尾了…" is a report
         events: list[EventType] = []
         if request == "report":
             events += start_report_events(dispatcher, tracker)
@@ -203,10 +213,25 @@ class ActionStartRequest(Action):
                 + verified_events(known, tracker)
                 + carry_out(request, dispatcher, tracker, known.id)
             )
+        checked = _verified_at_once(dispatcher, tracker)
+        customer_id = next((e["value"] for e in checked if e.get("name") == "customer_id"), None)
+        if customer_id is not None:
+            return events + checked + carry_out(request, dispatcher, tracker, customer_id)
         asked = entity_value(tracker, "report_number")
         if asked:
             events.append(SlotSet("last_report_number", str(asked).upper()))
         return events + [SlotSet("pending_request", request), FollowupAction("identity_form")]
+
+
+def _verified_at_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The identity check of a message that already gives plate (or policy number) and
+    phone tail ("沪A12345 尾号0001 我追尾了…"); none without both. A failure counts
+    like any other, and the identity form then asks again."""
+    key = entity_value(tracker, "plate") or entity_value(tracker, "policy_number")
+    tail = entity_value(tracker, "phone_tail")
+    if not key or not tail:
+        return []
+    return ValidateIdentityForm.verify(str(key), str(tail), dispatcher, tracker)
 
 
 class ActionAfterIdentity(Action):

@@ -23,6 +23,7 @@ from bot.dialogue.report_facts import (
     DRAFT_FACTS,
     NOT_AN_ANSWER,
     NOTES,
+    as_report_opening,
     facts_from_message,
     has_draft,
 )
@@ -86,7 +87,7 @@ def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     """Facts from the message that started the report, kept while identity is checked.
     A draft left unfinished is resumed, not thrown away (the customer can cancel it)."""
     tz = load_settings().timezone
-    facts = facts_from_message(customer_message(tracker), None, tz)
+    facts = facts_from_message(as_report_opening(customer_message(tracker)), None, tz)
     if _injury_just_reported(tracker, facts):
         dispatcher.utter_message(response="utter_injury_safety_first")
     if has_draft(tracker.current_slot_values()):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import cn2an
 import yaml
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
@@ -48,6 +49,8 @@ _UNITS = {
     "W": 10000,
 }
 _NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
+CLOCK_TIME = re.compile(r"[\d一二两三四五六七八九十]+\s*(点|时|:|：|分)")
+MAX_AMOUNT = 10_000_000  # 元: more is a typo, not a car
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,18 @@ def is_question(text: str) -> bool:
     return bool(_any("question_marks", text.strip()))
 
 
+def still_thinking(text: str) -> bool:
+    """Words of someone not done answering ("嗯嗯那个", "呃让我想想")."""
+    return bool(_any("fillers", text))
+
+
+def asks_back(text: str) -> bool:
+    """A question about the question ("地点要写多详细？"): not a free-text answer."""
+    return bool(
+        re.search(r"[?？]\s*$|(吗|么|嘛)[。.!！]*$|怎么(写|填|说)|要写|要填|多详细|多具体", text)
+    )
+
+
 def is_digression(text: str, intent: str | None, confidence: float) -> bool:
     """Whether the message is clearly not an answer: a question, a request for a
     person, cancelling, a claim-status or complaint request."""
@@ -125,7 +140,9 @@ def _yes_no(slot: str, text: str) -> FormAnswer | None:
     note = hedge(text)
     core = without_hedge(text)
     specific = table_answer(slot, core)
-    if specific is None:
+    if specific is None and slot in ("insured_driving", "insured_reporting"):
+        specific = True if _any("self_answers", core) else None
+    if specific is None and not still_thinking(core):
         specific = table_answer("yes_no", core)
     if specific is None:
         return None
@@ -164,11 +181,18 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
         return FormAnswer(slot, UNKNOWN, _short(text.strip()))
     if _any("no_loss", text):
         return FormAnswer(slot, 0.0)
-    # 五六千, 两三万, 七八百: two neighbouring digits and a unit → the upper one.
-    match = re.search(r"([一二两三四五六七八九])([二三四五六七八九])([十百千万])", text)
-    if match and _DIGITS[match.group(2)] == _DIGITS[match.group(1)] + 1:
+    # 五六千, 两三万, 三五百: two rising digits and a unit → the upper one.
+    match = re.search(r"([一二两三四五六七八])([二三四五六七八九])([十百千万])", text)
+    if match and _DIGITS[match.group(2)] > _DIGITS[match.group(1)]:
         upper = _DIGITS[match.group(2)] * _UNITS[match.group(3)]
         return FormAnswer(slot, float(upper), f"{match.group(0)}，按上限计")
+    # 不超过两千, 最多三千, 两千以内: the limit itself.
+    match = re.search(
+        r"(?:不超过|不到|最多|顶多|撑死)(.{1,8}?)(?:块|元|吧|$)|(.{1,8}?)(?:以内|之内)", text
+    )
+    limit = _number(match.group(1) or match.group(2)) if match else None
+    if limit is not None:
+        return FormAnswer(slot, limit, f"{match.group(0)}，按上限计")
     # 2000到3000, 两千到三千, 2000-3000, 1500~2000
     match = re.search(
         _NUMBER + r"([十百千万kKwW]?)\s*(?:到|至|-|~|～|—)\s*" + _NUMBER + r"([十百千万kKwW]?)",
@@ -179,10 +203,10 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
         number = float(match.group(3)) if upper_number is None else upper_number
         unit = _UNITS.get(match.group(4) or match.group(2), 1)
         return FormAnswer(slot, float(number * unit), f"{match.group(0)}，按上限计")
-    # 几百, 几十: under one unit of the next size; 几千 and more are too vague.
+    # 几百, 几十: at most nine of them; 几千 and more are too vague.
     match = re.search(r"几(十|百)", text)
     if match:
-        upper = _UNITS[match.group(1)] * 10
+        upper = _UNITS[match.group(1)] * 9
         return FormAnswer(slot, float(upper), f"{match.group(0)}，按{upper}元计")
     if re.search(r"几(千|万)|好几", text):
         return FormAnswer(slot, UNKNOWN, _short(text.strip()))
@@ -194,17 +218,38 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
         step = unit if match.group(2) else 10 ** (len(match.group(1)) - 1)
         upper = head * unit + step
         return FormAnswer(slot, float(upper), f"{match.group(0)}，按{upper}元计")
-    return None
+    # A bare number the amount patterns missed: "3000快" (块 typed by sound), "壹仟伍佰元".
+    bare = _number(
+        re.sub(r"(块钱?|快|元|左右|上下|的样子|吧|啊|[\s。.!！~～])+$", "", without_hedge(text))
+    )
+    return None if bare is None else FormAnswer(slot, bare)
+
+
+def _number(text: str) -> float | None:
+    """An amount written in digits or Chinese numerals ("2000", "两千", "一千五", "壹仟")."""
+    text = text.strip()
+    if not text or len(text) > 10:
+        return None
+    try:
+        value = float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+    return value if 0 <= value <= MAX_AMOUNT else None
 
 
 def event_time(text: str, now: datetime, tz: ZoneInfo) -> FormAnswer | None:
-    """A time given by what the customer was doing ("下班路上", "早饭后")."""
+    """A time given by what the customer was doing ("下班路上", "早饭后") or by the part
+    of the day alone; a clock time ("晚上八点") is left to the time entities."""
+    if CLOCK_TIME.search(text):
+        return None
     for pattern, clock in _phrases()["event_times"]:
         match = pattern.search(text)
         if not match:
             continue
         local_now = now.astimezone(tz)
-        days_back = 2 if "前天" in text else 1 if re.search(r"昨(天|晚|日)", text) else 0
+        if clock == "now":
+            return FormAnswer("accident_time", local_now.replace(microsecond=0).isoformat())
+        days_back = 2 if re.search(r"前(天|儿|晚)", text) else 1 if re.search(r"昨", text) else 0
         hour, minute = (int(part) for part in clock.split(":"))
         moment = (local_now - timedelta(days=days_back)).replace(
             hour=hour, minute=minute, second=0, microsecond=0

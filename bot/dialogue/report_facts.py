@@ -8,12 +8,18 @@ message may fill several slots ("今天上午十点在延安路追尾了 没人�
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dialogue.form_answers import answer_to, table_answer
+from bot.dialogue.form_answers import (
+    answer_to,
+    asks_back,
+    is_question,
+    still_thinking,
+    table_answer,
+)
 from bot.settings import load_settings
 
 # Intents whose messages may carry report facts. Questions (faq), requests
@@ -48,8 +54,9 @@ BOOLEAN_SLOTS = (
     "insured_driving",
     "insured_reporting",
 )
-# A range ("五六千"), "don't know" or "下班路上" says more than the amount or day in it.
-PRECISE_ANSWER_SLOTS = ("own_loss", "third_party_loss", "accident_time")
+# The reply read against the question asked wins over facts read from its words alone:
+# a range ("五六千") or "下班路上" says more than the amount or day in it, and "不是本人
+# 我是司机" is about the reporter asked after, not the driver.
 SAYS_MISTAKE = re.compile(r"错|改|更正|纠正|订正")
 NOTES = "answer_notes"  # slot: {report slot: the customer's hedge or detail}
 # The facts that make a report begun worth resuming ("继续报案") rather than starting afresh.
@@ -80,6 +87,19 @@ class CustomerMessage:
     @property
     def own_words(self) -> str:
         return self.words or self.text
+
+
+def as_report_opening(message: CustomerMessage) -> CustomerMessage:
+    """The message that opened a report, read as a report whatever else it named
+    ("沪A12345 尾号0001 刚追尾了…" is classified as an identity message)."""
+    return replace(message, intent="report_accident")
+
+
+def tells_an_accident(message: CustomerMessage) -> bool:
+    """Whether a message that was not classified as a report still tells one: at least
+    two facts of an accident (time, place, the other car, injuries, losses…)."""
+    facts = facts_from_message(as_report_opening(message), None)
+    return len(set(facts) - {NOTES, "description"}) >= 2
 
 
 def has_draft(slots: dict[str, Any]) -> bool:
@@ -139,6 +159,7 @@ def _booleans(
         and not other_facts
         and message.intent in YES_NO_INTENTS
         and not is_correction(message)
+        and not still_thinking(message.text)  # "嗯嗯那个" is no yes yet
     )
     if requested in BOOLEAN_SLOTS and plain_answer:
         answer = yes_or_no(message)
@@ -189,8 +210,7 @@ def _answer_to_question(
     answer = answer_to(requested, message.text, datetime.now(timezone.utc), tz)
     if answer is None:
         return
-    if requested in PRECISE_ANSWER_SLOTS or requested not in facts:
-        facts[requested] = answer.value
+    facts[requested] = answer.value
     if answer.note and facts[requested] == answer.value:
         facts.setdefault(NOTES, {})[requested] = answer.note
 
@@ -204,6 +224,8 @@ def facts_from_message(
     if message.intent in NOT_AN_ANSWER:
         return {}
     text = message.text.strip()
+    if requested and requested not in FREE_TEXT_SLOTS and is_question(text):
+        return {}  # "受伤了医药费谁出" asks; it does not answer
     facts: dict[str, Any] = {}
     if message.intent in FACT_INTENTS or requested in ANSWERED_BY_ENTITY:
         facts = _structured_facts(message, requested)
@@ -211,13 +233,13 @@ def facts_from_message(
     # "倒车蹭到柱子了" answers "what happened"; "不对，损失是四千" does not.
     # "追尾了前车" (inform or a report) answers "what happened" even though it
     # also says that two cars were involved.
-    answers_free_text = not facts or (
-        message.intent in ("inform", "report_accident") and not is_correction(message)
-    )
+    answers_free_text = not is_correction(message) and not asks_back(text)
     if requested in FREE_TEXT_SLOTS and requested not in facts and text and answers_free_text:
         facts[requested] = clean_free_text(message.own_words)
     if message.intent == "report_accident" and len(text) >= DESCRIPTIVE_REPORT_CHARS:
         facts.setdefault("description", clean_free_text(message.own_words))
-    if requested == "report_confirmed" and message.intent == "affirm":
+    if requested == "report_confirmed" and (
+        message.intent == "affirm" or (not is_correction(message) and table_answer("yes_no", text))
+    ):
         facts["report_confirmed"] = True
     return facts

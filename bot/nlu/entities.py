@@ -103,7 +103,8 @@ ENTITY_TYPES = (PLATE, AMOUNT, PHONE_TAIL, POLICY_NUMBER, REPORT_NUMBER, ACCIDEN
 THIRD_PARTY = "third_party"
 
 # When spans of different entities overlap, the earlier one in this list wins.
-_PRIORITY = (REPORT_NUMBER, POLICY_NUMBER, PLATE, ACCIDENT_TIME, PHONE_TAIL, AMOUNT, LOCATION)
+# A phone tail has its cue word (尾号, 后四位…) before it: it wins over a time read across it.
+_PRIORITY = (REPORT_NUMBER, POLICY_NUMBER, PLATE, PHONE_TAIL, ACCIDENT_TIME, AMOUNT, LOCATION)
 
 Value = str | int | float
 

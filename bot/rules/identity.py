@@ -12,7 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.concepts.identifiers import is_plate, is_policy_number, normalise_number, normalise_plate
+from bot.concepts.identifiers import (
+    PLATE,
+    POLICY_NUMBER,
+    is_plate,
+    is_policy_number,
+    normalise_number,
+    normalise_plate,
+)
 
 
 class IdentifierKind(str, Enum):
@@ -35,6 +42,28 @@ def parse_identifier(text: str) -> Identifier | None:
     if is_plate(plate):
         return Identifier(IdentifierKind.PLATE, plate)
     return None
+
+
+def identifier_in(text: str) -> Identifier | None:
+    """A plate or policy number anywhere in a reply to "车牌号或保单号", typed with
+    spaces or separators the entity patterns do not expect ("PDAA 2026 3200 …")."""
+    policy_number = re.search(POLICY_NUMBER, normalise_number(text))
+    if policy_number:
+        return Identifier(IdentifierKind.POLICY_NUMBER, policy_number.group(0))
+    plate = re.search(PLATE, normalise_plate(text))
+    return Identifier(IdentifierKind.PLATE, plate.group(0)) if plate else None
+
+
+# Phone digits typed in Chinese ("零零零一").
+_CHINESE_DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+
+
+def phone_tail_in(text: str) -> str | None:
+    """Four digits given as the phone tail, also in Chinese digits or with words beside
+    them ("0007 谢谢")."""
+    digits = unicodedata.normalize("NFKC", text).translate(_CHINESE_DIGITS)
+    found = re.findall(r"(?<!\d)\d{4}(?!\d)", digits)
+    return found[0] if len(found) == 1 else None
 
 
 def phone_last4_matches(phone_on_file: str, given: str) -> bool:

@@ -65,7 +65,7 @@ def test_a_range_from_to_takes_the_upper_end(text, amount):
 
 
 @pytest.mark.parametrize(
-    ("text", "amount"), [("两千多", 3000), ("3000多", 4000), ("几百块吧", 1000)]
+    ("text", "amount"), [("两千多", 3000), ("3000多", 4000), ("几百块吧", 900)]
 )
 def test_more_than_and_a_few_hundred_take_their_upper_bound(text, amount):
     assert value("own_loss", text) == amount
@@ -80,8 +80,12 @@ def test_no_damage_to_the_other_car_is_nothing():
     assert value("third_party_loss", "对方车没啥事") == 0
 
 
-def test_a_plain_amount_is_left_to_the_amount_entities():
-    assert answer_to("own_loss", "三千", EVENING, TZ) is None
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("三千", 3000), ("3000快", 3000), ("壹仟伍佰元", 1500), ("不超过两千", 2000)],
+)
+def test_a_plain_amount_or_a_limit_is_read_as_the_amount(text, amount):
+    assert value("own_loss", text) == amount
 
 
 @pytest.mark.parametrize("text", ["好像没有", "应该没有吧", "人都没事"])
@@ -115,6 +119,14 @@ def test_a_time_given_by_an_event_is_its_usual_hour_today():
 
 def test_a_time_given_by_an_event_still_ahead_today_is_yesterday_s():
     assert value("accident_time", "下班路上", MORNING) == "2026-06-09T18:00:00+08:00"
+
+
+def test_a_part_of_the_day_said_in_passing_is_its_usual_hour():
+    assert value("accident_time", "昨儿晚上") == "2026-06-09T21:00:00+08:00"
+
+
+def test_a_clock_time_is_left_to_the_time_entities():
+    assert answer_to("accident_time", "昨天晚上八点", EVENING, TZ) is None
 
 
 def test_a_day_word_moves_the_event_to_that_day():
