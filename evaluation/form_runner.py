@@ -14,10 +14,12 @@ tests/test_report_journeys.py) and ``make evaluate`` (scripts/evaluate.py):
   the conversation left in the claims database are checked, as is any
   hand-off it did not ask for.
 
-    python -m evaluation.form_runner [--model PATH] [--only matrix|journeys]
+    python -m evaluation.form_runner [--model PATH] [--only matrix|journeys] [--matrix FILE]
 
 prints both figures and every failure; the servers run on free ports with a
 claims database and a tracker store of their own under a temporary directory.
+``--matrix`` measures another answer matrix, such as the held-out one
+(evaluation/form_answers_held_out.yml, never tuned on).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX_FILE = ROOT / "evaluation" / "form_answers.yml"
+HELD_OUT_MATRIX_FILE = ROOT / "evaluation" / "form_answers_held_out.yml"  # never tuned on
 JOURNEYS_FILE = ROOT / "evaluation" / "report_journeys.yml"
 REST_CHANNEL = "rest"  # bot.channels.rest.SafeRestInput.name()
 IDENTITY_QUESTIONS = ("identity_key", "phone_tail")
@@ -422,9 +425,11 @@ def run_matrix(
     return [answered[id(case)] for case in cases]
 
 
-def matrix_figures(results: list[AnswerResult]) -> list[str]:
+def matrix_figures(
+    results: list[AnswerResult], label: str = "form answers understood"
+) -> list[str]:
     right = sum(r.understood for r in results)
-    lines = [f"form answers understood: {right}/{len(results)}"]
+    lines = [f"{label}: {right}/{len(results)}"]
     per_question: dict[str, Counter] = defaultdict(Counter)
     for result in results:
         per_question[result.case.question][result.understood] += 1
@@ -639,20 +644,31 @@ def current_model() -> Path:
 
 
 def measure(
-    model: Path, only: str | None = None, report: Callable[[str], None] = print
+    model: Path,
+    only: str | None = None,
+    report: Callable[[str], None] = print,
+    matrix: Path = MATRIX_FILE,
+    held_out: Path | None = None,
 ) -> list[str]:
-    """Start the servers, run the matrix and/or the journeys; every failure goes to
-    `report`, and the figures are returned as lines."""
+    """Start the servers, run the matrix (and the `held_out` one, figures of its
+    own) and/or the journeys; every failure goes to `report`, and the figures are
+    returned as lines."""
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="form-eval-") as directory:
         bot = EvaluationBot(model, Path(directory))
         try:
             if only in (None, "matrix"):
-                answers = run_matrix(bot, load_matrix())
+                answers = run_matrix(bot, load_matrix(matrix))
                 for result in answers:
                     if not result.understood:
                         report("FAIL " + result.describe())
                 lines += matrix_figures(answers)
+            if only in (None, "matrix") and held_out is not None:
+                answers = run_matrix(bot, load_matrix(held_out))
+                for result in answers:
+                    if not result.understood:
+                        report("FAIL (held-out) " + result.describe())
+                lines += matrix_figures(answers, "held-out form answers understood")
             if only in (None, "journeys"):
                 whole = run_journeys(bot, load_journeys())
                 for result in whole:
@@ -668,8 +684,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, help="model to serve (default: the current one)")
     parser.add_argument("--only", choices=("matrix", "journeys"))
+    parser.add_argument(
+        "--matrix", type=Path, default=MATRIX_FILE, metavar="FILE", help="answer matrix"
+    )
     args = parser.parse_args()
-    print("\n".join(measure(args.model or current_model(), args.only)))
+    print("\n".join(measure(args.model or current_model(), args.only, matrix=args.matrix)))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@
    done: wrong answers against needless "I cannot answer that".
 7. With ``--forms`` (``make evaluate FORMS=1``): the report conversation through
    the real servers, started with the current model — "form answers
-   understood: N/M" (evaluation/form_answers.yml, per question too) and "whole
+   understood: N/M" (evaluation/form_answers.yml, development data, per question
+   too), "held-out form answers understood: N/M" (its own line, per question
+   too: evaluation/form_answers_held_out.yml, never tuned on) and "whole
    reports right: N/M" (evaluation/report_journeys.yml); every failure is
    printed (evaluation/form_runner.py, a few minutes).
 """
@@ -232,7 +234,10 @@ def form_figures() -> list[str]:
     from evaluation import form_runner  # starts servers: only imported when asked for
 
     print("==> report conversation: answer matrix and whole reports (real servers)")
-    lines = form_runner.measure(form_runner.current_model())
+    held_out = form_runner.HELD_OUT_MATRIX_FILE
+    lines = form_runner.measure(
+        form_runner.current_model(), held_out=held_out if held_out.exists() else None
+    )
     return ["", "## Report conversation (real servers, current model)", "", "```", *lines, "```"]
 
 
