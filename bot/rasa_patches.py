@@ -20,6 +20,11 @@ imports this module.
   command line, where ``ps`` would show it), CORS allows only
   ``BOT_ALLOWED_ORIGINS``, and ``bot.channels.server_gate`` splits the public
   port from the internal API port.
+- ``MessageProcessor.parse_message`` is wrapped so that, while the report form
+  asks a question, a reply is first read as the answer to that question
+  (``bot.dialogue.form_answers.read_in_form``) before the dialogue policies see
+  the classifier's intent: "五六千" or "和一辆出租车" go to the form, not to
+  "not understood" or the off-topic answer.
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ import rasa.core.run
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 
 from bot.channels import server_gate
+from bot.dialogue.form_answers import read_in_form
 from bot.internal_auth import RASA_API_TOKEN, secret
+from bot.settings import load_settings
 
 
 @cache
@@ -96,6 +104,24 @@ def _secured(configure_app: Any) -> Any:
     return configure_secured_app
 
 
+def _in_form_context(parse_message: Any) -> Any:
+    async def parse_in_form_context(
+        self: MessageProcessor, message: Any, tracker: Any = None, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        parse_data = await parse_message(self, message, tracker, *args, **kwargs)
+        if tracker is None:
+            return parse_data
+        return read_in_form(
+            parse_data,
+            tracker.active_loop_name,
+            tracker.get_slot("requested_slot"),
+            load_settings().timezone,
+        )
+
+    parse_in_form_context.in_form_context = True
+    return parse_in_form_context
+
+
 # The Rasa these patches were written for and checked against (requirements/lock.txt):
 # both replace Rasa internals, which another version may have changed.
 WRITTEN_FOR = "3.6.21"
@@ -109,5 +135,7 @@ def install(version: str = rasa.__version__) -> None:
         )
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_remembered_event_class)
+    if not getattr(MessageProcessor.parse_message, "in_form_context", False):
+        MessageProcessor.parse_message = _in_form_context(MessageProcessor.parse_message)
     if not getattr(rasa.core.run.configure_app, "secured", False):
         rasa.core.run.configure_app = _secured(rasa.core.run.configure_app)

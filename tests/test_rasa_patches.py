@@ -104,3 +104,34 @@ def test_an_unknown_event_name_is_still_refused_or_given_its_default():
     assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
     assert Event.resolve_by_type("topic") is None
     assert Event.resolve_by_type("user") is UserUttered
+
+
+def test_a_reply_in_the_report_form_is_read_against_the_question_before_the_policies():
+    import asyncio
+
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class Parsed:  # Rasa's own parse, stubbed: the classifier called it off-topic
+        async def parse(self, message):
+            return {
+                "text": "和一辆出租车",
+                "intent": {"name": "off_topic", "confidence": 0.8},
+                "entities": [],
+            }
+
+    processor = MessageProcessor.__new__(MessageProcessor)
+    processor.http_interpreter = Parsed()
+    processor.domain = Domain.empty()
+    processor._check_for_unseen_features = lambda parse_data: None
+    tracker = DialogueStateTracker.from_events(
+        "t", [ActiveLoop("report_form"), SlotSet("requested_slot", "two_vehicle")]
+    )
+    message = type("Message", (), {"sender_id": "t"})()
+    parsed = asyncio.run(processor.parse_message(message, tracker))
+    assert parsed["intent"] == {"name": "inform", "confidence": 1.0}
+    empty = DialogueStateTracker.from_events("t", [])
+    outside = asyncio.run(processor.parse_message(message, empty))
+    assert outside["intent"]["name"] == "off_topic"
