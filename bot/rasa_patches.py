@@ -15,6 +15,10 @@ imports this module.
   event each time a conversation is loaded: 22 µs an event, 4.5 ms for a whole
   report's 205 events, more for a long conversation. The class found for a name
   is remembered; a name not found yet is looked up as before (defaults, errors).
+- ``SQLTrackerStore`` loads a conversation as ORM objects, every column of
+  every event, to read one: ``data``, the event's JSON. For a whole report
+  (198 events) that took 6.2 ms, the column alone 2.7 ms. Its event query
+  (also counted before each save) selects that column only.
 - ``rasa.core.run.configure_app`` is wrapped so that the server is never
   anonymous: Rasa's API token is always set (``bot.internal_auth``; not on the
   command line, where ``ps`` would show it), CORS allows only
@@ -40,6 +44,7 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 
@@ -82,6 +87,16 @@ def _remembered_event_class(
         if known is not None and known.type_name == type_name:
             _EVENT_CLASSES[type_name] = known
     return known
+
+
+_event_query = SQLTrackerStore._event_query  # Rasa's own
+
+
+def _event_data_query(
+    self: SQLTrackerStore, session: Any, sender_id: str, fetch_events_from_all_sessions: bool
+) -> Any:
+    query = _event_query(self, session, sender_id, fetch_events_from_all_sessions)
+    return query.with_entities(self.SQLEvent.data)
 
 
 def allowed_origins() -> list[str]:
@@ -135,6 +150,7 @@ def install(version: str = rasa.__version__) -> None:
         )
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_remembered_event_class)
+    SQLTrackerStore._event_query = _event_data_query
     if not getattr(MessageProcessor.parse_message, "in_form_context", False):
         MessageProcessor.parse_message = _in_form_context(MessageProcessor.parse_message)
     if not getattr(rasa.core.run.configure_app, "secured", False):

@@ -106,6 +106,35 @@ def test_an_unknown_event_name_is_still_refused_or_given_its_default():
     assert Event.resolve_by_type("user") is UserUttered
 
 
+def test_a_conversation_in_the_sql_store_reads_back_whole_from_its_event_json_alone(tmp_path):
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_yaml(
+        "version: '3.1'\nslots:\n  customer_name:\n    type: text\n    mappings: []\n"
+    )
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    tracker = DialogueStateTracker("customer-1", domain.slots)
+    tracker.update(SessionStarted())
+    tracker.update(UserUttered("交强险赔多少", {"name": "faq", "confidence": 0.9}))
+    asyncio.run(store.save(tracker))
+    tracker.update(SlotSet("customer_name", "张伟"))
+    tracker.update(ActionExecuted("utter_faq"))
+    asyncio.run(store.save(tracker))  # only the two new events are added
+
+    with store.session_scope() as session:
+        query = store._event_query(session, "customer-1", fetch_events_from_all_sessions=False)
+        assert [column["name"] for column in query.column_descriptions] == ["data"]
+        assert query.count() == 4
+    again = asyncio.run(store.retrieve("customer-1"))
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
+    assert again.get_slot("customer_name") == "张伟"
+
+
 def test_a_reply_in_the_report_form_is_read_against_the_question_before_the_policies():
     import asyncio
 
