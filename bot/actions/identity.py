@@ -19,7 +19,7 @@ from bot.concepts.channels import WECHAT_CHANNEL
 from bot.db import repository
 from bot.db.models import Customer
 from bot.db.session import claims_session
-from bot.dialogue.report_facts import NOT_AN_ANSWER, tells_an_accident
+from bot.dialogue.report_facts import NOT_AN_ANSWER, has_draft, tells_an_accident
 from bot.rules import lockout
 from bot.rules.identity import identifier_in, parse_identifier, phone_tail_in
 from bot.texts import response_text
@@ -189,6 +189,8 @@ class ActionStartRequest(Action):
             request = "claim_status"  # "BA2026…" on its own asks about that claim
         elif request is None and tells_an_accident(customer_message(tracker)):
             request = "report"  # "沪A12345 尾号0001 刚在延安路追尾了…" is a report
+        elif request is None and has_draft(tracker.current_slot_values()):
+            request = "report"  # facts told with no question asked (action_facts_…)
         events: list[EventType] = []
         if request == "report":
             events += start_report_events(dispatcher, tracker)

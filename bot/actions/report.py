@@ -102,8 +102,9 @@ def start_report_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
 
 
 class ActionFactsWithoutQuestion(Action):
-    """Accident facts told with no report under way ("两千左右", "追尾了，人没事"): kept as
-    a draft and a report offered; "报案" then starts with them."""
+    """Accident facts told with no report under way ("两千左右" after the fast-track
+    answer, "追尾了，人没事"): kept as a draft and the report started with them; right
+    after a report was filed, only offered ("报案" then starts it)."""
 
     def name(self) -> str:
         return "action_facts_without_question"
@@ -115,9 +116,13 @@ class ActionFactsWithoutQuestion(Action):
         if not set(facts) - {NOTES}:
             dispatcher.utter_message(response="utter_how_can_i_help")
             return []
-        dispatcher.utter_message(response="utter_offer_report_with_facts")
         draft = tracker.get_slot("report_draft_id") or uuid.uuid4().hex
-        return [SlotSet("report_draft_id", draft), *_fact_events(tracker, facts)]
+        events = [SlotSet("report_draft_id", draft), *_fact_events(tracker, facts)]
+        if tracker.get_slot("last_report_number"):
+            # Just filed one: more facts may belong to it; a new report only if asked.
+            dispatcher.utter_message(response="utter_offer_report_with_facts")
+            return events
+        return [*events, FollowupAction("action_start_request")]  # the report, with them
 
 
 class ValidateReportForm(FormValidationAction):

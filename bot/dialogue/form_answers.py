@@ -32,6 +32,7 @@ import yaml
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
 UNKNOWN = "unknown"  # a loss the customer cannot estimate: the surveyor assesses it (待定损)
 LOSS_SLOTS = ("own_loss", "third_party_loss")
+FREE_TEXT_SLOTS = ("accident_location", "description")  # answered in the customer's words
 # Questions a plain yes or no answers, and what "yes" means for each.
 YES_NO_SLOTS = ("anyone_injured", "car_drivable", "insured_driving", "insured_reporting")
 # Longer messages are not an answer "in passing": they go through the whole NLU.
@@ -50,6 +51,7 @@ _UNITS = {
 }
 _NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
 CLOCK_TIME = re.compile(r"[\d一二两三四五六七八九十]+\s*(点|时|:|：|分)")
+NAMES_AMOUNT = re.compile(r"\d|[一二两三四五六七八九十几][十百千万块元]|[十百千万]块")
 MAX_AMOUNT = 10_000_000  # 元: more is a typo, not a car
 
 
@@ -179,7 +181,7 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
     are the NLU's amount entities."""
     if _any("unknown_amount", text):
         return FormAnswer(slot, UNKNOWN, _short(text.strip()))
-    if _any("no_loss", text):
+    if _any("no_loss", text) and not NAMES_AMOUNT.search(text):  # not "没啥事 三百吧"
         return FormAnswer(slot, 0.0)
     # 五六千, 两三万, 三五百: two rising digits and a unit → the upper one.
     match = re.search(r"([一二两三四五六七八])([二三四五六七八九])([十百千万])", text)
@@ -297,7 +299,11 @@ def read_in_form(
     text = parse_data.get("text") or ""  # as our NLU normalised it
     if is_digression(text, intent.get("name"), float(intent.get("confidence") or 0)):
         return parse_data
-    if answer_to(requested, text, datetime.now(timezone.utc), tz) is None:
+    if requested in FREE_TEXT_SLOTS:
+        answers = not asks_back(text)  # a place or what happened: any words will do
+    else:
+        answers = answer_to(requested, text, datetime.now(timezone.utc), tz) is not None
+    if not answers:
         return parse_data
     return {
         **parse_data,

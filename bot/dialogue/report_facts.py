@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dialogue.form_answers import (
+    FREE_TEXT_SLOTS,
     answer_to,
     asks_back,
     is_question,
@@ -44,7 +45,6 @@ NOT_AN_ANSWER = {
     "request_aftersales",
     "change_bank_account",
 }
-FREE_TEXT_SLOTS = ("accident_location", "description")
 # Slots whose answer is a number or a time: read even when the intent is unclear.
 ANSWERED_BY_ENTITY = ("own_loss", "third_party_loss", "accident_time")
 BOOLEAN_SLOTS = (

@@ -162,3 +162,12 @@ def test_outside_the_report_form_nothing_is_re_read():
     data = parse("五六千", "nlu_fallback", 0.3)
     assert read_in_form(data, None, None, TZ) is data
     assert read_in_form(data, "complaint_form", "complaint_text", TZ) is data
+
+
+def test_what_happened_in_any_words_goes_to_the_form_but_a_question_back_does_not():
+    said = read_in_form(
+        parse("并线时蹭到出租车的车门", "off_topic"), "report_form", "description", TZ
+    )
+    assert said["intent"]["name"] == "inform"
+    data = parse("地点要写多详细？", "faq", 0.6)
+    assert read_in_form(data, "report_form", "accident_location", TZ) is data
