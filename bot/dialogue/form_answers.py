@@ -278,6 +278,7 @@ def answer_to(requested: str | None, text: str, now: datetime, tz: ZoneInfo) -> 
     return None
 
 
+FAQ_SURE = 0.5  # an FAQ classified at least this sure is a question, not a description
 # Intents the report form reads anyway; any other is re-read against the question.
 FORM_INTENTS = {"inform", "affirm", "deny", "report_accident", "report_injury"}
 
@@ -300,7 +301,10 @@ def read_in_form(
     if is_digression(text, intent.get("name"), float(intent.get("confidence") or 0)):
         return parse_data
     if requested in FREE_TEXT_SLOTS:
-        answers = not asks_back(text)  # a place or what happened: any words will do
+        # A place or what happened: any words will do, but not an FAQ the classifier is
+        # sure of ("交强险赔多少" asked instead of describing).
+        faq = intent.get("name") == "faq" and float(intent.get("confidence") or 0) >= FAQ_SURE
+        answers = not asks_back(text) and not faq
     else:
         answers = answer_to(requested, text, datetime.now(timezone.utc), tz) is not None
     if not answers:

@@ -171,3 +171,8 @@ def test_what_happened_in_any_words_goes_to_the_form_but_a_question_back_does_no
     assert said["intent"]["name"] == "inform"
     data = parse("地点要写多详细？", "faq", 0.6)
     assert read_in_form(data, "report_form", "accident_location", TZ) is data
+
+
+def test_an_faq_asked_instead_of_describing_stays_an_faq():
+    data = parse("交强险赔多少", "faq", 0.8)
+    assert read_in_form(data, "report_form", "description", TZ) is data
