@@ -28,7 +28,7 @@
    the real servers, started with the current model — "form answers
    understood: N/M" (evaluation/form_answers.yml, development data, per question
    too), "held-out form answers understood: N/M" (its own line, per question
-   too: evaluation/form_answers_held_out.yml, never tuned on) and "whole
+   too: evaluation/form_answers_held_out_2.yml, never tuned on) and "whole
    reports right: N/M" (evaluation/report_journeys.yml); every failure is
    printed (evaluation/form_runner.py, a few minutes).
 """

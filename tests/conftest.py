@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from bot.db.models import FailedAttempt
 from bot.db.session import make_engine, make_session_factory
 from bot.launcher import Stack, free_port, start_stack
+from evaluation.form_runner import EvaluationBot, current_model
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT_PASSWORDS = {"AGENT01_PASSWORD": "test-agent01-pw", "AGENT02_PASSWORD": "test-agent02-pw"}
@@ -27,14 +28,16 @@ def model_path() -> Path:
     """
     if os.environ.get("BOT_TEST_MODEL"):
         return Path(os.environ["BOT_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, "scripts/train_if_needed.py"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
+    return current_model()
+
+
+@pytest.fixture(scope="session")
+def evaluation_bot(model_path: Path, tmp_path_factory) -> EvaluationBot:
+    """The servers of the report measurements (answer matrix, whole reports), with a
+    claims database and a tracker store of their own; one for both test files."""
+    bot = EvaluationBot(model_path, tmp_path_factory.mktemp("form-runner"))
+    yield bot
+    bot.stop()
 
 
 def seeded_claims_db(directory: Path) -> str:

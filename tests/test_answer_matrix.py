@@ -8,7 +8,6 @@ own test case, and a failing one names the sentence and what was stored.
 """
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,6 @@ from evaluation.form_runner import (
     SET,
     UNCHANGED,
     AnswerCase,
-    EvaluationBot,
     check_answer,
     load_matrix,
     run_matrix,
@@ -68,12 +66,8 @@ def test_amounts_and_times_are_compared_by_value():
 
 
 @pytest.fixture(scope="module")
-def matrix_results(model_path: Path, tmp_path_factory) -> list:
-    bot = EvaluationBot(model_path, tmp_path_factory.mktemp("answer-matrix"))
-    try:
-        return run_matrix(bot, CASES)
-    finally:
-        bot.stop()
+def matrix_results(evaluation_bot) -> list:
+    return run_matrix(evaluation_bot, CASES)
 
 
 @pytest.mark.servers

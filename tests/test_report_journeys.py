@@ -8,15 +8,12 @@ customer did not ask for. One stack runs them all, each round from freshly loade
 demo data; a restart of the servers happens in the middle of one of them.
 """
 
-from pathlib import Path
-
 import pytest
 
 from evaluation.form_runner import (
     DEMO,
     NEVER,
     RESTART,
-    EvaluationBot,
     load_journeys,
     run_journeys,
 )
@@ -35,12 +32,8 @@ def test_the_journeys_cover_what_issue_13_asks_for():
 
 
 @pytest.fixture(scope="module")
-def journey_results(model_path: Path, tmp_path_factory) -> list:
-    bot = EvaluationBot(model_path, tmp_path_factory.mktemp("report-journeys"))
-    try:
-        return run_journeys(bot, JOURNEYS)
-    finally:
-        bot.stop()
+def journey_results(evaluation_bot) -> list:
+    return run_journeys(evaluation_bot, JOURNEYS)
 
 
 @pytest.mark.servers

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 import yaml
+from pypinyin import lazy_pinyin
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
 UNKNOWN = "unknown"  # a loss the customer cannot estimate: the surveyor assesses it (待定损)
@@ -50,6 +51,7 @@ _UNITS = {
     "W": 10000,
 }
 _NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
+HOUR_RANGE = re.compile(r"(?<!十)([一二两三四五六七八九])([二三四五六七八九十])点")
 CLOCK_TIME = re.compile(r"[\d一二两三四五六七八九十]+\s*(点|时|:|：|分)")
 NAMES_AMOUNT = re.compile(r"\d|[一二两三四五六七八九十几][十百千万块元]|[十百千万]块")
 MAX_AMOUNT = 10_000_000  # 元: more is a typo, not a car
@@ -63,10 +65,16 @@ class FormAnswer:
 
 
 @cache
+def _phrases_raw() -> dict[str, Any]:
+    return yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def _phrases() -> dict[str, Any]:
-    raw = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
     compiled: dict[str, Any] = {}
-    for name, value in raw.items():
+    for name, value in _phrases_raw().items():
+        if name in ("dialect_words", "answer_words"):
+            continue  # plain words, not patterns
         if isinstance(value, list):
             compiled[name] = [re.compile(p) for p in value]
         elif set(value) <= {"true", "false"}:  # a yes/no table
@@ -144,6 +152,10 @@ def _yes_no(slot: str, text: str) -> FormAnswer | None:
     specific = table_answer(slot, core)
     if specific is None and slot in ("insured_driving", "insured_reporting"):
         specific = True if _any("self_answers", core) else None
+    if specific is None and _any("uncertain", core):
+        # Nobody can rule out an injury: the injury path. Nobody dares drive: not drivable.
+        guess = {"anyone_injured": True, "car_drivable": False}.get(slot)
+        return None if guess is None else FormAnswer(slot, guess, text.strip())
     if specific is None and not still_thinking(core):
         specific = table_answer("yes_no", core)
     if specific is None:
@@ -224,7 +236,10 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
     bare = _number(
         re.sub(r"(块钱?|快|元|左右|上下|的样子|吧|啊|[\s。.!！~～])+$", "", without_hedge(text))
     )
-    return None if bare is None else FormAnswer(slot, bare)
+    if bare is not None:
+        return FormAnswer(slot, bare)
+    digits = re.findall(r"\d+(?:\.\d+)?", text)  # "出租车司机说1200": the one number said
+    return FormAnswer(slot, float(digits[0])) if len(digits) == 1 else None
 
 
 def _number(text: str) -> float | None:
@@ -242,6 +257,9 @@ def _number(text: str) -> float | None:
 def event_time(text: str, now: datetime, tz: ZoneInfo) -> FormAnswer | None:
     """A time given by what the customer was doing ("下班路上", "早饭后") or by the part
     of the day alone; a clock time ("晚上八点") is left to the time entities."""
+    hours = HOUR_RANGE.search(text)
+    if hours and (_chinese_int(hours.group(2)) or 0) > (_chinese_int(hours.group(1)) or 0):
+        return _hour_range(hours, text, now, tz)  # "下午四五点": the later hour
     if CLOCK_TIME.search(text):
         return None
     for pattern, clock in _phrases()["event_times"]:
@@ -262,11 +280,55 @@ def event_time(text: str, now: datetime, tz: ZoneInfo) -> FormAnswer | None:
     return None
 
 
+def _hour_range(match: re.Match[str], text: str, now: datetime, tz: ZoneInfo) -> FormAnswer:
+    local_now = now.astimezone(tz)
+    hour = _chinese_int(match.group(2)) or 0
+    if re.search(r"下午|晚上|傍晚|夜里", text) and hour < 12:
+        hour += 12
+    days_back = 2 if re.search(r"前(天|儿|晚)", text) else 1 if re.search(r"昨", text) else 0
+    moment = (local_now - timedelta(days=days_back)).replace(
+        hour=hour % 24, minute=0, second=0, microsecond=0
+    )
+    if moment > local_now:
+        moment -= timedelta(days=1)
+    return FormAnswer("accident_time", moment.isoformat(), f"{match.group(0)}，按较晚的钟点计")
+
+
+@cache
+def _dialect() -> list[tuple[str, str]]:
+    table = _phrases_raw()["dialect_words"]
+    return sorted(table.items(), key=lambda item: -len(item[0]))
+
+
+@cache
+def _answer_sounds() -> list[tuple[str, tuple[str, ...]]]:
+    return [(word, _sounds(word)) for word in _phrases_raw()["answer_words"]]
+
+
+def _sounds(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(char)[0] for char in text)
+
+
+def colloquial(text: str) -> str:
+    """Dialect words as their Mandarin (冇 → 没, 啱啱 → 刚刚) and everyday answer words
+    mistyped by sound (美有 → 没有, 却认 → 确认); same length, only in form answers."""
+    for word, mandarin in _dialect():
+        text = text.replace(word, mandarin)
+    for word, sound in _answer_sounds():
+        size = len(word)
+        for start in range(len(text) - size + 1):
+            window = text[start : start + size]
+            if window != word and _sounds(window) == sound:
+                text = text[:start] + word + text[start + size :]
+    return text
+
+
 def answer_to(requested: str | None, text: str, now: datetime, tz: ZoneInfo) -> FormAnswer | None:
     """The answer this message gives to the question `requested`, or None."""
     text = text.strip()
     if not requested or not text or len(text) > ANSWER_MAX_CHARS:
         return None
+    text = colloquial(text)
     if requested in YES_NO_SLOTS:
         return _yes_no(requested, text)
     if requested == "two_vehicle":

@@ -17,6 +17,7 @@ from bot.dialogue.form_answers import (
     FREE_TEXT_SLOTS,
     answer_to,
     asks_back,
+    colloquial,
     is_question,
     still_thinking,
     table_answer,
@@ -223,6 +224,7 @@ def facts_from_message(
     Under the key NOTES: the customer's hedges and details per slot, for the summary."""
     if message.intent in NOT_AN_ANSWER:
         return {}
+    message = replace(message, text=colloquial(message.text))  # 冇人受伤 → 没人受伤
     text = message.text.strip()
     if requested and requested not in FREE_TEXT_SLOTS and is_question(text):
         return {}  # "受伤了医药费谁出" asks; it does not answer

@@ -176,3 +176,30 @@ def test_what_happened_in_any_words_goes_to_the_form_but_a_question_back_does_no
 def test_an_faq_asked_instead_of_describing_stays_an_faq():
     data = parse("交强险赔多少", "faq", 0.8)
     assert read_in_form(data, "report_form", "description", TZ) is data
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("anyone_injured", "冇人伤到", False),  # Cantonese 冇 = 没
+        ("insured_driving", "俺自己开的", True),  # northern 俺 = 我
+        ("anyone_injured", "梅有人受伤", False),  # 没有 typed by sound
+        ("car_drivable", "克以开", True),  # 可以 typed by sound
+    ],
+)
+def test_dialect_words_and_answer_words_typed_by_sound_are_read_as_meant(slot, text, expected):
+    assert value(slot, text) is expected
+
+
+def test_an_injury_nobody_can_rule_out_is_taken_as_one_and_an_undriveable_car_as_such():
+    assert value("anyone_injured", "说不好 有个老人说腰疼") is True
+    assert value("anyone_injured", "不清楚") is True
+    assert value("car_drivable", "不知道还能不能开") is False
+
+
+def test_an_hour_range_takes_the_later_hour_on_the_day_said():
+    assert value("accident_time", "昨天晚上七八点") == "2026-06-09T20:00:00+08:00"
+
+
+def test_the_one_number_in_a_loss_reply_is_the_amount():
+    assert value("third_party_loss", "对方司机自己说要800") == 800
