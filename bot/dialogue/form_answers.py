@@ -238,8 +238,11 @@ def _loss(slot: str, text: str) -> FormAnswer | None:
     )
     if bare is not None:
         return FormAnswer(slot, bare)
-    digits = re.findall(r"\d+(?:\.\d+)?", text)  # "出租车司机说1200": the one number said
-    return FormAnswer(slot, float(digits[0])) if len(digits) == 1 else None
+    numbers = re.findall(r"(\d+(?:\.\d+)?)\s*([kKwW千万]?)", text)  # "司机说1200": the one said
+    if len(numbers) != 1:
+        return None
+    amount = float(numbers[0][0]) * _UNITS.get(numbers[0][1], 1)
+    return FormAnswer(slot, amount) if amount <= MAX_AMOUNT else None
 
 
 def _number(text: str) -> float | None:
@@ -247,6 +250,9 @@ def _number(text: str) -> float | None:
     text = text.strip()
     if not text or len(text) > 10:
         return None
+    short = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kKwW])", text)  # 2k, 1.5w
+    if short:
+        return float(short.group(1)) * _UNITS[short.group(2)]
     try:
         value = float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError):

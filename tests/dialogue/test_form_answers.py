@@ -203,3 +203,8 @@ def test_an_hour_range_takes_the_later_hour_on_the_day_said():
 
 def test_the_one_number_in_a_loss_reply_is_the_amount():
     assert value("third_party_loss", "对方司机自己说要800") == 800
+
+
+@pytest.mark.parametrize(("text", "amount"), [("2k", 2000), ("1.5w", 15000), ("1k吧", 1000)])
+def test_amounts_with_a_latin_unit_keep_their_unit(text, amount):
+    assert value("own_loss", text) == amount
