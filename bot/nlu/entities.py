@@ -23,7 +23,9 @@ ASCII runs (``A12345``, ``BA2026…``) and the words of a small lexicon (``下�
 ``对方``, ``尾号`` …). A ``Matcher`` then finds the entity spans and the context
 words with token patterns; plain Python turns each span into a value
 (``cn2an`` for Chinese numerals, ``bot.nlu.times`` for times) and applies the
-context rules below.
+context rules below. The word lists and the lexicon are in
+``bot.nlu.entity_words``, the token patterns and the entity names in
+``bot.nlu.entity_patterns``; this module tokenises, matches and applies the rules.
 
 Spans follow the annotation conventions of ``bot/data/nlu``: an amount's span
 is the number with its magnitude and an attached currency word (``3000元``,
@@ -83,21 +85,41 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.concepts import identifiers
-from bot.concepts.provinces import PROVINCES
 from bot.nlu import times
+from bot.nlu.entity_patterns import (
+    ACCIDENT_TIME,
+    AMOUNT,
+    CONTEXT_KEYS,
+    LOCATION,
+    NO_WORD,
+    PATTERNS,
+    PHONE_TAIL,
+    PLACE_INTRO,
+    PLATE,
+    POLICY_NUMBER,
+    RE_PLACE_OPENER,
+    REPORT_NUMBER,
+)
+from bot.nlu.entity_words import (
+    APPROXIMATELY,
+    AR_NUMBER,
+    CLAUSE_ENDS,
+    CN_NUMBER,
+    CN_NUMERAL_CHARS,
+    LEXICON,
+    LIMIT_BEFORE,
+    MONEY_UNITS,
+    NOT_MONEY_AFTER,
+    PIECES,
+    PLACE_LEADS,
+    PLACE_TRAILS,
+    VAGUE,
+)
 from bot.nlu.normalize import normalize_chars
-from bot.nlu.patterns import TokenPattern, regex_token, word_token
 
 if TYPE_CHECKING:  # spaCy is imported lazily: importing it costs seconds (thinc probes TF)
     from spacy.tokens import Doc, Span
 
-PLATE = "plate"
-AMOUNT = "amount"
-PHONE_TAIL = "phone_tail"
-POLICY_NUMBER = "policy_number"
-REPORT_NUMBER = "report_number"
-ACCIDENT_TIME = "accident_time"
-LOCATION = "location"
 # The types StructuredEntityExtractor offers as ``dimensions``.
 ENTITY_TYPES = (PLATE, AMOUNT, PHONE_TAIL, POLICY_NUMBER, REPORT_NUMBER, ACCIDENT_TIME, LOCATION)
 THIRD_PARTY = "third_party"
@@ -123,8 +145,6 @@ class Entity:
 
 # --- how characters are grouped into tokens --------------------------------
 
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_CN_NUMERAL_CHARS = _CN_DIGITS + "十百千万亿"
 _SHORT_MAGNITUDES = {"k": 1000, "w": 10000}  # 2.5k, 1w (万)
 # Numbers (1,800 / 3000.01 / 14:30 / 2.5k / 3千), then ASCII codes (A12345,
 # BA2026…), then Chinese numerals (两千五). A separator joins only digits, so
@@ -132,231 +152,12 @@ _SHORT_MAGNITUDES = {"k": 1000, "w": 10000}  # 2.5k, 1w (万)
 _RUNS = re.compile(
     r"[0-9]+(?:[.,:][0-9]+)*(?:[kKwW](?![A-Za-z])|[十百千万亿]+)?(?![A-Za-z0-9])"
     r"|[A-Za-z0-9]+"
-    rf"|[{_CN_NUMERAL_CHARS}]+"
+    rf"|[{CN_NUMERAL_CHARS}]+"
 )
 
-_AR_NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
-_RE_AR_NUMBER = re.compile(rf"^{_AR_NUMBER}$")
-_RE_AR_MAGNITUDE = re.compile(rf"^({_AR_NUMBER})([kKwW]|[十百千万亿]+)$")
-# A Chinese amount starts with a digit or 十 – so 千万 ("by all means") and
-# 万一 ("in case") are not numbers.
-_CN_NUMBER = rf"[{_CN_DIGITS}十][{_CN_NUMERAL_CHARS}]*"
-_RE_CN_NUMBER = re.compile(rf"^{_CN_NUMBER}$")
-_MAGNITUDE_NUMBER = rf"{_AR_NUMBER}(?:[kKwW]|[十百千万亿]+)|(?=[^百千万亿]*[百千万亿]){_CN_NUMBER}"
-
-# --- vocabulary ------------------------------------------------------------
-
-
-def _wordlist(words: str) -> list[str]:
-    """Word lists are written as space-separated strings to keep them compact."""
-    return words.split()
-
-
-_PLATE_SEPARATORS = list(identifiers.PLATE_SEPARATORS)
-
-MONEY_UNITS = _wordlist("元 块 块钱 钱 圆 人民币")
-_MONEY_PREFIXES = _wordlist("¥ ￥ rmb")
-# Words after which a bare Arabic number is money ("损失2000", "车损是1500").
-_MONEY_CUES = _wordlist(
-    "损失 车损 大概 大约 约 估计 差不多 金额 费用 修理费 维修费 修车费 花了 花费 赔 赔偿 "
-    "报价 估价 定损 价格 一共 总共"
-)
-_CUE_FILLERS = _wordlist(
-    "是 有 为 了 在 要 能 会 得 : 大概 大约 约 估计 差不多 可能 应该 就 也 才 一共 总共"
-)
-_APPROXIMATELY = _wordlist("左右 上下 多 来")
-_NON_MONEY_UNITS = set(
-    _wordlist(
-        "点 点钟 时 分 分钟 秒 小时 钟头 天 日 号 月 年 周 岁 个 次 位 人 辆 台 张 部 公里 米 "
-        "楼 层 % km kg 号线 路"
-    )
-)
-_PIECES = "块"  # 两块玻璃: with 块 alone, small numbers count pieces
-# A limit, not a loss: "超过三千", "三千以内".
-_LIMIT_BEFORE = set(_wordlist("超过 超出 大于 小于 低于 高于 不到 不超过 少于 多于"))
-_LIMIT_AFTER = set(_wordlist("以内 之内 以下 之下 以上 内 封顶"))
-_VAGUE = "几"  # 几十万
-_NOT_MONEY_AFTER = _NON_MONEY_UNITS | _LIMIT_AFTER
-# A clause naming a cover talks about its limits ("三者险100万够吗").
-_COVER_WORDS = _wordlist(
-    "交强险 三者险 三者 车损险 商业险 第三者责任险 划痕险 车身划痕损失险 车上人员责任险 "
-    "保额 限额 最高"
-)
-
-_OTHER_PARTY = _wordlist(
-    "对方 对面 别人 人家 前车 后车 他 她 他们 她们 他的 她的 对方的 对方车 三者车 三者的车 第三者"
-)
-_OWN_PARTY = _wordlist("我的 我车 我的车 我这边 我这 我方 自己 本车 自家 本人")
-_OWN_PRONOUNS = _wordlist("我 我们")
-_CLAUSE_ENDS = set(",.;!?。、；！？\n")
-
-_PHONE_CUES = _wordlist(
-    "尾号 尾数 后四位 后4位 末四位 末4位 最后四位 最后4位 后面四位 手机 手机号 手机号码 电话 "
-    "电话号码 号码 联系电话"
-)
-
-# A place phrase ends in one of these; most need a name before them.
-_PLACE_HEADS = _wordlist(
-    "路 街 巷 弄 桥 环 站 村 镇 县 市 区 大道 大街 公路 马路 国道 省道 高速 高速公路 "
-    "高架 高架桥 立交 立交桥 大桥 隧道 环线 环路 环岛 辅路 主路 匝道 路段 路边 路口 "
-    "十字路口 丁字路口 交叉口 出口 入口 广场 商场 市场 超市 机场 车站 火车站 地铁站 "
-    "加油站 收费站 服务区 开发区 停车场 地下停车场 停车库 车库 地库 地下车库 小区 "
-    "大厦 医院 学校 公园 门口 楼下 附近 旁边 方向"
-)
-_PLACE_INTRODUCERS = _wordlist("在 于 到 位于")
-_PLACE_CUES = _wordlist("地点 地址 位置 地方")
-_PLACE_CUE_LINKS = _wordlist("是 在 为 改成 改为 换成 应该是 :")
-# Around a place that fills its clause: "是延安西路", "在人民路上".
-_PLACE_LEADS = _wordlist("是 不是 就是 应该是 改成 改为 换成")
-_PLACE_TRAILS = _wordlist("上 里 这边 那边 这里 那里 吧 啊 呀 呢 嘛")
-# Words with 在/于 inside that introduce no place ("现在", "关于").
-_NOT_INTRODUCERS = _wordlist(
-    "现在 正在 存在 实在 好在 在于 所在 在乎 自在 在线 关于 对于 由于 属于 等于 终于 至于 用于 基于"
-)
-# Words that never sit inside a place name, so a name stops before them.
-_NOT_IN_PLACE_NAMES = set(
-    _PLACE_INTRODUCERS
-    + _PLACE_CUES
-    + _PLACE_LEADS
-    + _NOT_INTRODUCERS
-    + _OWN_PRONOUNS
-    + _wordlist(
-        "你 您 他 她 它 他们 她们 咱 咱们 这 那 哪 谁 啥 什么 怎么 多少 "
-        "了 着 过 吗 呢 吧 啊 呀 哦 嘛 的 得 "
-        "被 把 让 给 跟 从 往 朝 离 比 为 因为 所以 但是 然后 后来 时 时候 之后 "
-        "撞 追 蹭 刮 剐 碰 擦 停 开 倒 变 转 拐 掉 等 走 跑 看 打 说 讲 问 找 去 来 回 堵 "
-        "修 报 要 想 能 会 可以 请 帮 叫 发生 出事 上班 下班 回家 放学 出门 "
-        "个 条 辆 只 台 部 次 位 座 不 没 也 都 就 还 又 再 才 很 太 刚"
-    )
-)
-
-# Lexicon words become single tokens. Besides the pattern vocabulary it lists
-# words that would otherwise be misread: 其他 (not 他).
-_LEXICON = sorted(
-    {
-        *times.LEXICON,
-        *MONEY_UNITS,
-        *_MONEY_CUES,
-        *_CUE_FILLERS,
-        *_APPROXIMATELY,
-        *_NON_MONEY_UNITS,
-        *_LIMIT_BEFORE,
-        *_LIMIT_AFTER,
-        *_COVER_WORDS,
-        *_OTHER_PARTY,
-        *_OWN_PARTY,
-        *_OWN_PRONOUNS,
-        *_PHONE_CUES,
-        *_PLACE_HEADS,
-        *_PLACE_INTRODUCERS,
-        *_NOT_IN_PLACE_NAMES,
-        *_PLACE_CUE_LINKS,
-        *_PLACE_TRAILS,
-        "其他",
-        "其它",
-    }
-)
-
-
-# --- patterns --------------------------------------------------------------
-
-
-_ANY_NUMBER = regex_token(rf"{_AR_NUMBER}(?:[kKwW]|[十百千万亿]+)?|{_CN_NUMBER}")
-_AR = regex_token(_AR_NUMBER)
-_FOUR_DIGITS = regex_token("[0-9]{4}")
-# The identifiers' own patterns (bot.concepts.identifiers), case-insensitive.
-_PROVINCE = {"ORTH": {"IN": list(PROVINCES)}}
-_PLATES = [
-    [_PROVINCE, regex_token(f"(?i:{identifiers.PLATE_OFFICE}{identifiers.PLATE_SERIAL})")],
-    [
-        _PROVINCE,
-        regex_token(f"(?i:{identifiers.PLATE_OFFICE})"),
-        {"ORTH": {"IN": _PLATE_SEPARATORS}, "OP": "?"},
-        {"IS_SPACE": True, "OP": "*"},
-        regex_token(f"(?i:{identifiers.PLATE_SERIAL})"),
-    ],
-]
-_POLICY = regex_token(f"(?i:{identifiers.POLICY_NUMBER})")
-# Between a phone cue and the digits: a few words, no number, no punctuation
-# ("手机最后四位数是0001", "尾号应该是0001").
-_FILLER_WORD = regex_token(r"[^0-9\s,.;:!?。，；：！？]+")
-
-
-def _place_name_word(op: str | None = None) -> TokenPattern:
-    """A word of a place name: Chinese, letters or digits (G60, 3号线), no stop word."""
-    predicates = {"REGEX": r"^[\u4e00-\u9fffa-z0-9]+$", "NOT_IN": sorted(_NOT_IN_PLACE_NAMES)}
-    return {"LOWER": predicates, **({"OP": op} if op else {})}
-
-
-# What may come right before a place name: 在, 地点, 是 … or punctuation. The
-# patterns start there (or at the start of the message), not at every word,
-# which keeps matching fast.
-_NO_WORD = r"\W+"
-_PLACE_OPENERS = {*_PLACE_INTRODUCERS, *_PLACE_CUES, *_PLACE_CUE_LINKS, *_PLACE_LEADS}
-_PLACE_OPENER = "|".join([*map(re.escape, sorted(_PLACE_OPENERS)), _NO_WORD])
-_RE_PLACE_OPENER = re.compile(rf"^(?:{_PLACE_OPENER})$")
-
-# The match key of the words after which a place may start (see _names_the_place).
-_PLACE_INTRO = "place_intro"
-
-# Match keys say which entity a pattern finds and which token of the match
-# holds it: "@first"/"@last" for one token, "@place" for the match without
-# the words that open it, nothing for the whole match. Keys without an entity
-# name mark context words.
-_PATTERNS: dict[str, list[list[TokenPattern]]] = {
-    REPORT_NUMBER: [[regex_token(f"(?i:{identifiers.REPORT_NUMBER})")]],
-    POLICY_NUMBER: [[_POLICY]],
-    PLATE: _PLATES,
-    f"{PHONE_TAIL}@last": [
-        *(
-            [word_token(_PHONE_CUES), *[_FILLER_WORD] * gap, {"ORTH": ":", "OP": "?"}, _FOUR_DIGITS]
-            for gap in range(7)
-        ),
-        *([*plate, {"IS_PUNCT": True, "OP": "?"}, _FOUR_DIGITS] for plate in _PLATES),
-        [_POLICY, {"IS_PUNCT": True, "OP": "?"}, _FOUR_DIGITS],
-        [regex_token("1[3-9][0-9]{9}")],
-    ],
-    ACCIDENT_TIME: times.PATTERNS,
-    f"{AMOUNT}@first": [
-        [_ANY_NUMBER, word_token(MONEY_UNITS)],
-        [regex_token(_MAGNITUDE_NUMBER)],
-        [_AR, word_token(_APPROXIMATELY)],
-    ],
-    # A bare number that is a clause of its own, in a message about money
-    # ("刚那个金额打错了，2800"); see _candidates.
-    f"{AMOUNT}@alone": [[_AR]],
-    f"{AMOUNT}@last": [
-        [word_token(_MONEY_PREFIXES), _AR],
-        [word_token(_MONEY_CUES), word_token(_CUE_FILLERS, "*"), _AR],
-        [word_token(_OTHER_PARTY + _OWN_PARTY), {"ORTH": "的", "OP": "?"}, _AR],
-    ],
-    # A place phrase, up to twelve words of name and a place word; see
-    # _names_the_place for when it is the accident's place.
-    f"{LOCATION}@place": [
-        [
-            regex_token(_PLACE_OPENER),
-            regex_token(_PLACE_OPENER, "?"),
-            _place_name_word("{1,12}"),
-            word_token(_PLACE_HEADS),
-        ],
-        [
-            {"IS_SENT_START": True, **_place_name_word()},
-            _place_name_word("{0,11}"),
-            word_token(_PLACE_HEADS),
-        ],
-    ],
-    # A place may start right after these.
-    _PLACE_INTRO: [
-        [word_token(_PLACE_INTRODUCERS)],
-        [word_token(_PLACE_CUES), word_token(_PLACE_CUE_LINKS, "?")],
-    ],
-    "other_party": [[word_token(_OTHER_PARTY)]],
-    "own_party": [[word_token(_OWN_PARTY)]],
-    "own_pronoun": [[word_token(_OWN_PRONOUNS)]],
-    "cover": [[word_token(_COVER_WORDS)]],
-    "money_cue": [[word_token(_MONEY_CUES)]],
-}
-_CONTEXT_KEYS = {"other_party", "own_party", "own_pronoun", "cover", "money_cue"}
+_RE_AR_NUMBER = re.compile(rf"^{AR_NUMBER}$")
+_RE_AR_MAGNITUDE = re.compile(rf"^({AR_NUMBER})([kKwW]|[十百千万亿]+)$")
+_RE_CN_NUMBER = re.compile(rf"^{CN_NUMBER}$")
 
 
 class _Extractor:
@@ -368,9 +169,9 @@ class _Extractor:
 
         self.nlp = spacy.blank("zh")  # default segmenter: one token per character
         self.lexicon = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.lexicon.add("lexicon", list(self.nlp.tokenizer.pipe(_LEXICON)))
+        self.lexicon.add("lexicon", list(self.nlp.tokenizer.pipe(LEXICON)))
         self.matcher = Matcher(self.nlp.vocab)
-        for key, patterns in _PATTERNS.items():
+        for key, patterns in PATTERNS.items():
             self.matcher.add(key, patterns)
 
     def doc(self, text: str) -> Doc:
@@ -442,7 +243,7 @@ class _Context:
     def is_boundary(self, index: int) -> bool:
         """Punctuation, space, symbols, or outside the message."""
         inside = 0 <= index < len(self.doc)
-        return not inside or re.fullmatch(_NO_WORD, self.doc[index].text) is not None
+        return not inside or re.fullmatch(NO_WORD, self.doc[index].text) is not None
 
     def text_at(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
@@ -461,7 +262,7 @@ def _context(doc: Doc, now: datetime, marks: dict[int, str], place_starts: set[i
     content_per_clause: dict[int, int] = {}
     for token in doc:
         clauses.append(clause)
-        clause += token.text in _CLAUSE_ENDS
+        clause += token.text in CLAUSE_ENDS
         is_word = not (token.is_punct or token.is_space)
         words += is_word
         content_before.append(words)
@@ -485,15 +286,15 @@ def _amount(ctx: _Context, index: int) -> int | float | None:
     if value is None:
         return None
     after = index + 1
-    while ctx.text_at(after) in _APPROXIMATELY or ctx.text_at(after) in MONEY_UNITS:
+    while ctx.text_at(after) in APPROXIMATELY or ctx.text_at(after) in MONEY_UNITS:
         after += 1
     before = ctx.text_at(index - 1)
     if (
-        ctx.text_at(after) in _NOT_MONEY_AFTER
-        or before in _LIMIT_BEFORE
-        or before == _VAGUE
+        ctx.text_at(after) in NOT_MONEY_AFTER
+        or before in LIMIT_BEFORE
+        or before == VAGUE
         or ctx.clauses[index] in ctx.cover_clauses
-        or (ctx.text_at(index + 1) == _PIECES and value < 10)
+        or (ctx.text_at(index + 1) == PIECES and value < 10)
     ):
         return None
     return value
@@ -503,9 +304,9 @@ def _names_the_place(ctx: _Context, start: int, end: int) -> bool:
     """Whether the place phrase ``doc[start:end]`` says where the accident happened."""
     if start in ctx.place_starts:
         return True
-    while ctx.text_at(start - 1) in _PLACE_LEADS:
+    while ctx.text_at(start - 1) in PLACE_LEADS:
         start -= 1
-    while ctx.text_at(end) in _PLACE_TRAILS:
+    while ctx.text_at(end) in PLACE_TRAILS:
         end += 1
     return ctx.is_boundary(start - 1) and ctx.is_boundary(end)
 
@@ -561,19 +362,19 @@ def _candidate(ctx: _Context, entity: str, start: int, end: int) -> _Candidate:
 
 def _candidates(doc: Doc, now: datetime) -> list[_Candidate]:
     matches = _extractor().matches(doc)
-    marks = {span.start: key for key, span in matches if key in _CONTEXT_KEYS}
-    place_starts = {span.end for key, span in matches if key == _PLACE_INTRO}
+    marks = {span.start: key for key, span in matches if key in CONTEXT_KEYS}
+    place_starts = {span.end for key, span in matches if key == PLACE_INTRO}
     ctx = _context(doc, now, marks, place_starts)
     found = []
     for key, span in matches:
         entity, _, position = key.partition("@")
-        if key in _CONTEXT_KEYS or key == _PLACE_INTRO:
+        if key in CONTEXT_KEYS or key == PLACE_INTRO:
             continue
         if position == "alone" and not (ctx.mentions_money and ctx.is_whole_clause(span.start)):
             continue
         if position == "place":
             start = span.start
-            while _RE_PLACE_OPENER.match(doc[start].text):
+            while RE_PLACE_OPENER.match(doc[start].text):
                 start += 1
             # Places that are not the accident's must not crowd out one that is.
             if _names_the_place(ctx, start, span.end):
