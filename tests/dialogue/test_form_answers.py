@@ -208,3 +208,7 @@ def test_the_one_number_in_a_loss_reply_is_the_amount():
 @pytest.mark.parametrize(("text", "amount"), [("2k", 2000), ("1.5w", 15000), ("1k吧", 1000)])
 def test_amounts_with_a_latin_unit_keep_their_unit(text, amount):
     assert value("own_loss", text) == amount
+
+
+def test_muyou_is_meiyou_so_nobody_hurt_is_no_injury():
+    assert value("anyone_injured", "木有伤到人") is False
