@@ -8,7 +8,7 @@ help:
 	@echo "make run       set up, train if needed, seed the demo database, start the bot"
 	@echo "make test      set up, then run the whole test suite (PostgreSQL included)"
 	@echo "make shell     chat with the bot in this terminal"
-	@echo "make evaluate  held-out NLU evaluation, report under results/ (REAL=<questions file>, FORMS=1)"
+	@echo "make evaluate  held-out NLU evaluation and the report conversation, report under results/ (REAL=<questions file>; FORMS=0 skips the conversation)"
 	@echo "make train     train the model if its inputs changed"
 	@echo "make db        create and seed the embedded SQLite claims database"
 	@echo "make lint      ruff"
@@ -46,9 +46,9 @@ bench: setup
 	@$(WITH_ENV) python scripts/bench.py $(ARGS)
 
 # REAL=<file of real customers' questions> adds their labelled lines (evaluation/real_labels.tsv);
-# FORMS=1 adds the report conversation through the real servers (evaluation/form_runner.py).
+# The report conversation through the real servers (evaluation/form_runner.py) runs too; FORMS=0 skips it.
 evaluate: setup
-	@$(WITH_ENV) python scripts/evaluate.py $(if $(REAL),--real "$(REAL)") $(if $(FORMS),--forms)
+	@$(WITH_ENV) python scripts/evaluate.py $(if $(REAL),--real "$(REAL)") $(if $(filter 0,$(FORMS)),,--forms)
 
 lint: setup
 	@$(WITH_ENV) ruff check . && ruff format --check .

@@ -24,7 +24,7 @@
    (results/real/; the rules are in scripts/real_questions.py), and what
    other "not covered" thresholds (AnswerVote's not_covered_below) would have
    done: wrong answers against needless "I cannot answer that".
-7. With ``--forms`` (``make evaluate FORMS=1``): the report conversation through
+7. With ``--forms`` (``make evaluate`` passes it unless FORMS=0): the report conversation through
    the real servers, started with the current model — "form answers
    understood: N/M" (evaluation/form_answers.yml, development data, per question
    too), "held-out form answers understood: N/M" (its own line, per question
