@@ -102,10 +102,14 @@ class Condition:
 
 
 def _within_loss_limits(holder: Policyholder, accident: Accident) -> bool:
-    if accident.own_loss > OWN_LOSS_LIMIT:
+    """No known part of the loss over its limit (an unknown part is `loss_estimated`'s)."""
+    own, other = accident.own_loss, accident.third_party_loss
+    if own is not None and own > OWN_LOSS_LIMIT:
         return False
-    return not accident.two_vehicle or accident.third_party_loss <= THIRD_PARTY_LOSS_LIMIT
+    return not accident.two_vehicle or other is None or other <= THIRD_PARTY_LOSS_LIMIT
 
+
+WAIT_FOR_ASSESSMENT = "请留在现场，在安全的地方等查勘员来查勘定损。"
 
 CONDITIONS: tuple[Condition, ...] = (
     Condition(
@@ -159,16 +163,15 @@ CONDITIONS: tuple[Condition, ...] = (
         name="loss_estimated",
         reason="小额快赔要先确定损失在限额以内（本车 3,000 元、对方车 2,000 元），"
         "您暂时估不出损失（{loss_summary}）。",
-        next_step="没关系，请留在现场，在安全的地方等查勘员来查勘定损。",
+        next_step=WAIT_FOR_ASSESSMENT,
         holds=lambda holder, accident: accident.loss_known,
     ),
     Condition(
         name="loss_within_limits",
         reason="小额快赔的限额是：本车损失 3,000 元以内，双方事故时对方车损失 2,000 元以内；"
         "您估计的损失（{loss_summary}）超出了限额。",
-        next_step="请留在现场，在安全的地方等查勘员来查勘定损。",
+        next_step=WAIT_FOR_ASSESSMENT,
         holds=_within_loss_limits,
-        applies=lambda holder, accident: accident.loss_known,
     ),
 )
 

@@ -68,6 +68,11 @@ def test_an_own_loss_the_customer_cannot_estimate_waits_for_the_surveyor():
     assert "查勘员" in decision.failed[0].next_step
 
 
+def test_a_known_loss_over_its_limit_is_a_reason_even_when_the_other_is_unknown():
+    accident = replace(SMALL_TWO_VEHICLE, own_loss=Decimal("6000"), third_party_loss=None)
+    assert failed_names(CLAIM_FREE, accident) == ["loss_estimated", "loss_within_limits"]
+
+
 def test_an_unknown_loss_offers_no_expert_team_on_what_is_not_known():
     decision = decide(CLAIM_FREE, replace(SMALL_SINGLE_VEHICLE, own_loss=None))
     assert not decision.expert_team_offered
