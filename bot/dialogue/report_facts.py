@@ -213,7 +213,7 @@ def _answer_to_question(
         return
     facts[requested] = answer.value
     if answer.note and facts[requested] == answer.value:
-        facts.setdefault(NOTES, {})[requested] = answer.note
+        facts.setdefault(NOTES, {})[requested] = clean_free_text(answer.note)
 
 
 def facts_from_message(

@@ -177,3 +177,9 @@ def test_a_report_begun_and_left_is_a_draft_to_resume():
     assert has_draft({"report_draft_id": "d1", "own_loss": 2000.0})
     assert not has_draft({"report_draft_id": "d1"})  # nothing said yet: start afresh
     assert not has_draft({"own_loss": 2000.0})  # filed or cancelled: the id is gone
+
+
+def test_the_customer_s_note_is_shown_back_without_markup():
+    facts = facts_from_message(message("好像没有<script>x</script>"), "anyone_injured")
+    assert facts["anyone_injured"] is False
+    assert "<" not in facts["answer_notes"]["anyone_injured"]
