@@ -346,6 +346,9 @@ def answer_to(requested: str | None, text: str, now: datetime, tz: ZoneInfo) -> 
     return None
 
 
+# What the classifier may call a place or a description it has no class for ("延安路口",
+# "并线蹭到出租车"); a greeting, a thank-you or a request keeps its own flow.
+FREE_TEXT_GUESSES = {"off_topic", "nlu_fallback", "faq"}
 FAQ_SURE = 0.5  # an FAQ classified at least this sure is a question, not a description
 # Intents the report form reads anyway; any other is re-read against the question.
 FORM_INTENTS = {"inform", "affirm", "deny", "report_accident", "report_injury"}
@@ -371,8 +374,11 @@ def read_in_form(
     if requested in FREE_TEXT_SLOTS:
         # A place or what happened: any words will do, but not an FAQ the classifier is
         # sure of ("交强险赔多少" asked instead of describing).
-        faq = intent.get("name") == "faq" and float(intent.get("confidence") or 0) >= FAQ_SURE
-        answers = not asks_back(text) and not faq
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+        placed_elsewhere = name not in FREE_TEXT_GUESSES or (
+            name == "faq" and confidence >= FAQ_SURE
+        )
+        answers = not asks_back(text) and not placed_elsewhere
     else:
         answers = answer_to(requested, text, datetime.now(timezone.utc), tz) is not None
     if not answers:

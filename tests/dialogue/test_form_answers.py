@@ -212,3 +212,8 @@ def test_amounts_with_a_latin_unit_keep_their_unit(text, amount):
 
 def test_muyou_is_meiyou_so_nobody_hurt_is_no_injury():
     assert value("anyone_injured", "木有伤到人") is False
+
+
+def test_a_greeting_or_a_thank_you_is_not_taken_for_the_place():
+    data = parse("你好", "greet", 0.9)
+    assert read_in_form(data, "report_form", "accident_location", TZ) is data
