@@ -34,7 +34,7 @@ PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_an
 UNKNOWN = "unknown"  # a loss the customer cannot estimate: the surveyor assesses it (待定损)
 LOSS_SLOTS = ("own_loss", "third_party_loss")
 FREE_TEXT_SLOTS = ("accident_location", "description")  # answered in the customer's words
-# Questions a plain yes or no answers, and what "yes" means for each.
+# Questions a plain yes or no answers (the question says what "yes" means).
 YES_NO_SLOTS = ("anyone_injured", "car_drivable", "insured_driving", "insured_reporting")
 # Longer messages are not an answer "in passing": they go through the whole NLU.
 ANSWER_MAX_CHARS = 40
