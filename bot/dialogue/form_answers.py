@@ -320,11 +320,11 @@ def colloquial(text: str) -> str:
     mistyped by sound (美有 → 没有, 却认 → 确认); same length, only in form answers."""
     for word, mandarin in _dialect():
         text = text.replace(word, mandarin)
+    sounds = _sounds(text)  # once per message: each window below is a slice of it
     for word, sound in _answer_sounds():
         size = len(word)
         for start in range(len(text) - size + 1):
-            window = text[start : start + size]
-            if window != word and _sounds(window) == sound:
+            if sounds[start : start + size] == sound and text[start : start + size] != word:
                 text = text[:start] + word + text[start + size :]
     return text
 
