@@ -45,7 +45,8 @@ bench: setup
 	@scripts/cluster.sh install
 	@$(WITH_ENV) python scripts/bench.py $(ARGS)
 
-# REAL=<file of real customers' questions> adds their labelled lines (evaluation/real_labels.tsv);
+# REAL=<file of real customers' questions> adds their labelled lines, scored apart: evaluation/real_labels.tsv
+# (development) and evaluation/real_labels_held_out.tsv (held out, never tuned on).
 # The report conversation through the real servers (evaluation/form_runner.py) runs too; FORMS=0 skips it.
 evaluate: setup
 	@$(WITH_ENV) python scripts/evaluate.py $(if $(REAL),--real "$(REAL)") $(if $(filter 0,$(FORMS)),,--forms)

@@ -19,11 +19,14 @@
    (叫强险, 三者线) written by the project team (results/typos/).
 6. With ``--real FILE`` (``make evaluate REAL=FILE``): the same model and the
    baseline on real customers' questions, joined at evaluation time with the
-   line numbers and labels of evaluation/real_labels.tsv — accuracy overall,
-   on covered questions, how uncovered ones are handled, requests to act
-   (results/real/; the rules are in scripts/real_questions.py), and what
-   other "not covered" thresholds (AnswerVote's not_covered_below) would have
-   done: wrong answers against needless "I cannot answer that".
+   line numbers and labels of two samples, each scored and reported on its
+   own: evaluation/real_labels.tsv (development data, results/real/) and
+   evaluation/real_labels_held_out.tsv (held out, never tuned on,
+   results/real/held_out/) — accuracy overall, on covered questions, how
+   uncovered ones are handled, requests to act (the rules are in
+   scripts/real_questions.py), and what other "not covered" thresholds
+   (AnswerVote's not_covered_below) would have done: wrong answers against
+   needless "I cannot answer that".
 7. With ``--forms`` (``make evaluate`` passes it unless FORMS=0): the report conversation through
    the real servers, started with the current model — "form answers
    understood: N/M" (evaluation/form_answers.yml, development data, per question
@@ -49,6 +52,7 @@ from baseline import Baseline
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -57,6 +61,16 @@ HELD_OUT = ROOT / "evaluation" / "held_out_questions.yml"
 DEVELOPMENT = ROOT / "evaluation" / "development_questions.yml"
 TYPOS = ROOT / "evaluation" / "typo_questions.yml"
 REAL_LABELS = ROOT / "evaluation" / "real_labels.tsv"
+REAL_LABELS_HELD_OUT = ROOT / "evaluation" / "real_labels_held_out.tsv"
+# The labelled samples of the real questions, scored apart: (labels, results folder, title).
+REAL_SAMPLES = (
+    (REAL_LABELS, RESULTS / "real", "development data labelled by us (lines 1, 4, 7 …)"),
+    (
+        REAL_LABELS_HELD_OUT,
+        RESULTS / "real" / "held_out",
+        "held out (lines 2, 5, 8 …; labelled before any prediction was seen, never tuned on)",
+    ),
+)
 # The question sets apart from the split, in the order the report shows them:
 # (file, results folder, title).
 QUESTION_SETS = (
@@ -165,67 +179,60 @@ def configured_threshold(config: Path) -> float:
     return 0.0
 
 
-def real_figures(model: Path, baseline: Baseline, questions_file: Path, config: Path) -> list[str]:
-    """Bot and baseline on the labelled real questions; the report in results/real/."""
-    labels_text = REAL_LABELS.read_text(encoding="utf-8")
-    labels = real_questions.read_labels(labels_text)
-    texts = real_questions.join_questions(
-        labels, questions_file.read_bytes(), real_questions.checksum_of(labels_text)
-    )
-    parsed = parse_all(model, texts)
-    bot, theirs = [real_questions.label_of_parse(p) for p in parsed], baseline.predict(texts)
-    tops = [real_questions.top_answer(p) for p in parsed]
-    rows = real_questions.tradeoff(labels, bot, tops, THRESHOLDS)
-    # The same thresholds on the held-out FAQ examples: what they cost on our own words.
-    held_out = [
+def own_words_examples() -> list[Message]:
+    """The held-out FAQ examples of the 20 % split (our own words), each with its answer."""
+    return [
         e
         for e in load_data(str(SPLIT / "test.yml")).intent_examples
         if e.get(INTENT) == "faq" and e.get(INTENT_RESPONSE_KEY)
     ]
-    held_parsed = parse_all(model, [e.get(TEXT) for e in held_out])
-    held_gold = [e.get(INTENT_RESPONSE_KEY) for e in held_out]
-    held_bot = [real_questions.label_of_parse(p) for p in held_parsed]
-    held_tops = [real_questions.top_answer(p) for p in held_parsed]
-    for row in rows:
-        row["held_out_faq"] = real_questions.held_out_accuracy(
-            held_gold, held_bot, held_tops, row["threshold"]
+
+
+def real_figures(model: Path, baseline: Baseline, questions_file: Path, config: Path) -> list[str]:
+    """Bot and baseline on each labelled sample of the real questions, each reported
+    on its own (results/real/ for the development labels, results/real/held_out/)."""
+    questions = questions_file.read_bytes()
+    samples = []
+    for labels_file, out, title in REAL_SAMPLES:
+        text = labels_file.read_text(encoding="utf-8")
+        labels = real_questions.read_labels(text)
+        texts = real_questions.join_questions(labels, questions, real_questions.checksum_of(text))
+        samples.append((labels, texts, out, title))
+    real_questions.check_apart({out.name: labels for labels, _, out, _ in samples})
+    own = own_words_examples()
+    # One model load for everything: each sample's questions, then our own words.
+    parsed = iter(
+        parse_all(
+            model, [t for _, texts, _, _ in samples for t in texts] + [e.get(TEXT) for e in own]
         )
-    figures = {
-        "bot": real_questions.score(labels, bot),
-        "baseline": real_questions.score(labels, theirs),
-        "not_covered_tradeoff": rows,
+    )
+    per_sample = [[next(parsed) for _ in texts] for _, texts, _, _ in samples]
+    own_parsed = list(parsed)
+    # What each threshold costs on our own words: the same column in every sample's table.
+    own_bot = [real_questions.label_of_parse(p) for p in own_parsed]
+    own_tops = [real_questions.top_answer(p) for p in own_parsed]
+    own_gold = [e.get(INTENT_RESPONSE_KEY) for e in own]
+    own_words = {
+        t: real_questions.held_out_accuracy(own_gold, own_bot, own_tops, t) for t in THRESHOLDS
     }
-    lines = [
-        "",
-        f"## Real customers' questions ({len(labels)} labelled lines of {questions_file.name};"
-        " development data labelled by us)",
-        "",
-        *real_questions.table(figures["bot"], figures["baseline"]),
-        "",
-        "Uncovered and off-topic questions are right only with an honest non-answer"
-        " (not understood, off topic, a hand-off, a “not covered” answer);"
-        " any other FAQ answer to them is wrong.",
-        "",
-        "What the “not covered” threshold costs: an FAQ answer whose confidence is"
-        " under it becomes “I cannot answer that exactly” (faq/not_covered). Wrong"
-        " answers count every FAQ answer that is not a right one, to any question;"
-        " needless ones are covered questions that the threshold took a right"
-        " answer from; the last column is the share of held-out FAQ examples"
-        " (our own words) given their own answer. The same model, the threshold"
-        " applied to its ranking:",
-        "",
-        *real_questions.tradeoff_table(rows, configured_threshold(config)),
-    ]
-    out = RESULTS / "real"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "real_questions.md").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
-    (out / "real_questions.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    # Line numbers only: the questions stay in their own file.
-    rows = ["line\tlabel\tbot\tbaseline"] + [
-        f"{label.line}\t{'|'.join(label.accepted)}\t{b}\t{t}"
-        for label, b, t in zip(labels, bot, theirs, strict=True)
-    ]
-    (out / "predictions.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    configured = configured_threshold(config)
+    lines = []
+    for (labels, texts, out, title), mine in zip(samples, per_sample, strict=True):
+        bot, theirs = [real_questions.label_of_parse(p) for p in mine], baseline.predict(texts)
+        tops = [real_questions.top_answer(p) for p in mine]
+        figures = real_questions.sample_figures(labels, bot, theirs, tops, own_words)
+        heading = (
+            f"Real customers' questions, {title}"
+            f" ({len(labels)} labelled lines of {questions_file.name})"
+        )
+        report = real_questions.report(heading, figures, configured)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "real_questions.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+        (out / "real_questions.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        (out / "predictions.tsv").write_text(
+            real_questions.predictions_tsv(labels, bot, theirs), encoding="utf-8"
+        )
+        lines += ["", *report]
     return lines
 
 
@@ -279,7 +286,7 @@ def main() -> None:
     parser.add_argument(
         "--real",
         type=Path,
-        help="real customers' questions, one a line, labelled in evaluation/real_labels.tsv",
+        help="real customers' questions, one a line, labelled in evaluation/real_labels*.tsv",
     )
     parser.add_argument(
         "--forms",

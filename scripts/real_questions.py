@@ -1,7 +1,11 @@
 """Scoring on real customers' questions: ``make evaluate REAL=<questions file>``.
 
-The questions (one a line) stay outside the project; evaluation/real_labels.tsv
-keeps only line numbers and labels, and they are joined here at evaluation time.
+The questions (one a line) stay outside the project; two labelled samples of
+them keep only line numbers and labels, joined here at evaluation time:
+evaluation/real_labels.tsv (lines 1, 4, 7 …, development data: answers were
+written for what it showed) and evaluation/real_labels_held_out.tsv (lines
+2, 5, 8 …, held out: labelled before any prediction was seen, never tuned on).
+Each is scored and reported on its own; they must not share a line.
 Everything in this module is pure (no Rasa, no model, no file access), so the
 rules below are unit-tested on their own (tests/test_real_questions_scoring.py).
 
@@ -102,6 +106,17 @@ def join_questions(labels: list[Label], questions: bytes, checksum: str | None) 
     return [lines[label.line - 1].strip() for label in labels]
 
 
+def check_apart(samples: dict[str, list[Label]]) -> None:
+    """Refuse labelled samples that share a line: a held-out figure is only one on
+    lines nobody tuned on."""
+    seen: dict[int, str] = {}
+    for name, labels in samples.items():
+        for label in labels:
+            if label.line in seen:
+                raise ValueError(f"line {label.line} is in both {seen[label.line]} and {name}")
+            seen[label.line] = name
+
+
 def label_of_parse(parsed: dict) -> str:
     """A prediction from Rasa's parse result: the FAQ answer key, or the intent."""
     intent = parsed["intent"]["name"]
@@ -159,6 +174,59 @@ def tradeoff(
             }
         )
     return rows
+
+
+def sample_figures(
+    labels: list[Label],
+    bot: list[str],
+    baseline: list[str],
+    tops: list[tuple[str, float] | None],
+    own_words: dict[float, float | None],
+) -> dict:
+    """Bot and baseline on one labelled sample, and the "not covered" trade-off at
+    the thresholds of ``own_words`` (threshold → held-out FAQ accuracy on our own
+    words, the same for every sample)."""
+    rows = tradeoff(labels, bot, tops, list(own_words))
+    for row in rows:
+        row["held_out_faq"] = own_words[row["threshold"]]
+    return {
+        "bot": score(labels, bot),
+        "baseline": score(labels, baseline),
+        "not_covered_tradeoff": rows,
+    }
+
+
+def report(heading: str, figures: dict, configured: float) -> list[str]:
+    """Markdown lines of one sample: its heading, the figures, the threshold table."""
+    return [
+        f"## {heading}",
+        "",
+        *table(figures["bot"], figures["baseline"]),
+        "",
+        "Uncovered and off-topic questions are right only with an honest non-answer"
+        " (not understood, off topic, a hand-off, a “not covered” answer);"
+        " any other FAQ answer to them is wrong.",
+        "",
+        "What the “not covered” threshold costs: an FAQ answer whose confidence is"
+        " under it becomes “I cannot answer that exactly” (faq/not_covered). Wrong"
+        " answers count every FAQ answer that is not a right one, to any question;"
+        " needless ones are covered questions that the threshold took a right"
+        " answer from; the last column is the share of held-out FAQ examples"
+        " (our own words) given their own answer. The same model, the threshold"
+        " applied to its ranking:",
+        "",
+        *tradeoff_table(figures["not_covered_tradeoff"], configured),
+    ]
+
+
+def predictions_tsv(labels: list[Label], bot: list[str], baseline: list[str]) -> str:
+    """One row per labelled line: its labels and both predictions (line numbers only:
+    the questions stay in their own file)."""
+    rows = ["line\tlabel\tbot\tbaseline"] + [
+        f"{label.line}\t{'|'.join(label.accepted)}\t{b}\t{t}"
+        for label, b, t in zip(labels, bot, baseline, strict=True)
+    ]
+    return "\n".join(rows) + "\n"
 
 
 def held_out_accuracy(

@@ -1,6 +1,7 @@
 """How `make evaluate REAL=…` scores real customers' questions, without the file or a model."""
 
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -12,17 +13,24 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from real_questions import (  # noqa: E402
     TOPICS,
     Label,
+    check_apart,
     checksum_of,
     held_out_accuracy,
     is_right,
     join_questions,
     label_of_parse,
+    predictions_tsv,
     read_labels,
+    report,
+    sample_figures,
     score,
     table,
     top_answer,
     tradeoff,
 )
+
+DEVELOPMENT_LABELS = ROOT / "evaluation" / "real_labels.tsv"
+HELD_OUT_LABELS = ROOT / "evaluation" / "real_labels_held_out.tsv"
 
 SAMPLE = """# a comment line
 # questions sha256: abc123
@@ -154,8 +162,9 @@ def test_questions_are_joined_by_line_number_from_the_labelled_file_only():
         join_questions([Label(5, ("uncovered",))], questions, None)
 
 
-def test_project_labels_name_answers_and_intents_that_exist():
-    text = (ROOT / "evaluation" / "real_labels.tsv").read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", [DEVELOPMENT_LABELS, HELD_OUT_LABELS], ids=lambda p: p.name)
+def test_project_labels_name_answers_and_intents_that_exist(path):
+    text = path.read_text(encoding="utf-8")
     labels = read_labels(text)
     faq = yaml.safe_load((ROOT / "bot" / "data" / "responses" / "faq.yml").read_text("utf-8"))
     answers = {key.removeprefix("utter_") for key in faq["responses"]}
@@ -217,3 +226,146 @@ def test_held_out_accuracy_under_a_threshold_loses_the_unsure_right_answers():
     predicted = [key for key, _ in tops]
     assert held_out_accuracy(gold, predicted, tops, 0.0) == 1.0
     assert held_out_accuracy(gold, predicted, tops, 0.3) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("path", "first"),
+    [(DEVELOPMENT_LABELS, 1), (HELD_OUT_LABELS, 2)],
+    ids=["development", "held_out"],
+)
+def test_each_label_file_labels_every_line_of_its_sample_once(path, first):
+    labels = read_labels(path.read_text(encoding="utf-8"))
+    assert [label.line for label in labels] == list(range(first, 909, 3))
+
+
+def test_development_and_held_out_labels_share_no_line_and_name_the_same_questions_file():
+    development, held_out = (
+        p.read_text(encoding="utf-8") for p in (DEVELOPMENT_LABELS, HELD_OUT_LABELS)
+    )
+    check_apart({"development": read_labels(development), "held_out": read_labels(held_out)})
+    assert checksum_of(development) == checksum_of(held_out)
+
+
+def test_samples_sharing_a_line_are_refused():
+    with pytest.raises(ValueError, match="line 4 is in both development and held_out"):
+        check_apart(
+            {
+                "development": [COVERED, Label(4, ("off_topic",))],
+                "held_out": [Label(4, ("uncovered",), "other")],
+            }
+        )
+
+
+def test_a_sample_is_scored_on_its_own_with_the_own_words_column_at_each_threshold():
+    labels = [COVERED, UNCOVERED]
+    tops = [("faq/jiaoqiang_limits", 0.2), ("faq/chesun_theft", 0.15)]
+    bot = [key for key, _ in tops]
+    figures = sample_figures(
+        labels, bot, ["faq/jiaoqiang_limits", "nlu_fallback"], tops, {0.0: 1.0, 0.3: 0.5}
+    )
+    assert figures["bot"]["overall"] == 0.5 and figures["baseline"]["overall"] == 1.0
+    low, high = figures["not_covered_tradeoff"]
+    assert (low["threshold"], low["held_out_faq"], low["wrong_answers"]) == (0.0, 1.0, 1)
+    assert (high["threshold"], high["held_out_faq"], high["needless_not_covered"]) == (0.3, 0.5, 1)
+    lines = report("Held out (2 lines)", figures, configured=0.3)
+    assert lines[0] == "## Held out (2 lines)"
+    assert "| overall accuracy (2) | 0.50 | 1.00 | ≥ 0.88 (MISSED) |" in lines
+    assert any(
+        line.startswith("| 0.30 (config.yml) | 0 | 1 | 0.50 | 0.00 | 0.00 | 0.50 |")
+        for line in lines
+    )
+    assert predictions_tsv(labels, bot, ["a", "b"]).splitlines() == [
+        "line\tlabel\tbot\tbaseline",
+        "1\tfaq/jiaoqiang_limits\tfaq/jiaoqiang_limits\ta",
+        "7\tuncovered\tfaq/chesun_theft\tb",
+    ]
+
+
+class _Baseline:
+    def predict(self, texts: list[str]) -> list[str]:
+        return ["nlu_fallback"] * len(texts)
+
+
+def _real_figures_on(tmp_path, monkeypatch, development: str, held_out: str):
+    """evaluate.real_figures on a four-line questions file, with a fake parser and baseline."""
+    import evaluate
+
+    questions = tmp_path / "questions.txt"
+    questions.write_bytes(b"q1\nq2\nq3\nq4\n")
+    mark = f"# questions sha256: {hashlib.sha256(questions.read_bytes()).hexdigest()}\n"
+    (tmp_path / "dev.tsv").write_text(mark + development, encoding="utf-8")
+    (tmp_path / "held.tsv").write_text(mark + held_out, encoding="utf-8")
+    (tmp_path / "config.yml").write_text("pipeline: []\n", encoding="utf-8")
+    samples = (
+        (tmp_path / "dev.tsv", tmp_path / "real", "development"),
+        (tmp_path / "held.tsv", tmp_path / "real" / "held_out", "held out"),
+    )
+    parses = {
+        "q1": _parsed("faq", [("faq/jiaoqiang_limits", 0.9)]),
+        "q2": _parsed("faq", [("faq/chesun_theft", 0.8)]),
+        "q3": {"intent": {"name": "nlu_fallback"}},
+        "q4": {"intent": {"name": "off_topic"}},
+    }
+    calls = []
+
+    def parse_all(model, texts):
+        calls.append(list(texts))
+        return [parses[t] for t in texts]
+
+    monkeypatch.setattr(evaluate, "REAL_SAMPLES", samples)
+    monkeypatch.setattr(evaluate, "own_words_examples", list)
+    monkeypatch.setattr(evaluate, "parse_all", parse_all)
+    run = evaluate.real_figures(Path("model"), _Baseline(), questions, tmp_path / "config.yml")
+    return run, calls
+
+
+def test_make_evaluate_real_scores_development_and_held_out_apart_in_their_own_files(
+    tmp_path, monkeypatch
+):
+    lines, calls = _real_figures_on(
+        tmp_path,
+        monkeypatch,
+        "1\tfaq/jiaoqiang_limits\n3\tuncovered\tother\n",
+        "2\tfaq/sanzhe_coverage\n4\toff_topic\n",
+    )
+    assert calls == [["q1", "q3", "q2", "q4"]]  # the model is loaded once for both samples
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == [
+        "## Real customers' questions, development (2 labelled lines of questions.txt)",
+        "## Real customers' questions, held out (2 labelled lines of questions.txt)",
+    ]
+    development = json.loads((tmp_path / "real" / "real_questions.json").read_text("utf-8"))
+    held_out = json.loads(
+        (tmp_path / "real" / "held_out" / "real_questions.json").read_text("utf-8")
+    )
+    assert development["bot"]["overall"] == 1.0 and held_out["bot"]["overall"] == 0.5
+    assert held_out["baseline"]["off_topic"] == 1.0
+    import evaluate
+
+    assert len(held_out["not_covered_tradeoff"]) == len(evaluate.THRESHOLDS)
+    rows = (tmp_path / "real" / "held_out" / "predictions.tsv").read_text("utf-8").splitlines()
+    assert rows == [
+        "line\tlabel\tbot\tbaseline",
+        "2\tfaq/sanzhe_coverage\tfaq/chesun_theft\tnlu_fallback",
+        "4\toff_topic\toff_topic\tnlu_fallback",
+    ]
+    report_md = (tmp_path / "real" / "held_out" / "real_questions.md").read_text("utf-8")
+    assert report_md.startswith("## Real customers' questions, held out")
+    assert "development" not in report_md
+
+
+def test_make_evaluate_real_refuses_label_files_sharing_a_line_before_parsing(
+    tmp_path, monkeypatch
+):
+    with pytest.raises(ValueError, match="line 3 is in both"):
+        _real_figures_on(tmp_path, monkeypatch, "1\toff_topic\n3\toff_topic\n", "3\toff_topic\n")
+    assert not (tmp_path / "real").exists()
+
+
+def test_make_evaluate_real_reads_both_project_label_files_into_their_own_folders():
+    import evaluate
+
+    files = [labels for labels, _, _ in evaluate.REAL_SAMPLES]
+    folders = [folder for _, folder, _ in evaluate.REAL_SAMPLES]
+    assert files == [DEVELOPMENT_LABELS, HELD_OUT_LABELS]
+    assert folders == [evaluate.RESULTS / "real", evaluate.RESULTS / "real" / "held_out"]
