@@ -19,6 +19,9 @@ from bot.nlu.normalize import normalize, to_simplified
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "bot" / "data" / "nlu"
 FAQ_NLU = NLU_DIR / "faq.yml"
+# The same keys' questions as customers really put them (scenarios, shorthand, typos).
+FAQ_CUSTOMER_WORDING = NLU_DIR / "faq_customer_wording.yml"
+FAQ_NLU_FILES = (FAQ_NLU, FAQ_CUSTOMER_WORDING)
 FAQ_RESPONSES = ROOT / "bot" / "data" / "responses" / "faq.yml"
 FAQ_TEST_STORIES = ROOT / "tests" / "stories" / "test_faq_stories.yml"
 
@@ -57,9 +60,13 @@ def _examples(block: str) -> list[str]:
 
 
 def _faq_examples() -> dict[str, list[str]]:
-    """faq key -> its example questions."""
-    items = _load(FAQ_NLU)["nlu"]
-    return {item["intent"].split("/", 1)[1]: _examples(item["examples"]) for item in items}
+    """faq key -> its example questions, from both FAQ files."""
+    examples: dict[str, list[str]] = {}
+    for path in FAQ_NLU_FILES:
+        for item in _load(path)["nlu"]:
+            key = item["intent"].split("/", 1)[1]
+            examples.setdefault(key, []).extend(_examples(item["examples"]))
+    return examples
 
 
 def _faq_answers() -> dict[str, list[str]]:
@@ -81,12 +88,13 @@ ALL_ANSWER_TEXTS = [(key, text) for key, texts in ANSWERS.items() for text in te
 
 
 def test_files_use_rasa_3_format():
-    for path in (FAQ_NLU, FAQ_RESPONSES, FAQ_TEST_STORIES):
+    for path in (*FAQ_NLU_FILES, FAQ_RESPONSES, FAQ_TEST_STORIES):
         assert _load(path)["version"] == "3.1", path
 
 
 def test_only_faq_retrieval_intents_and_responses():
-    assert all(item["intent"].startswith("faq/") for item in _load(FAQ_NLU)["nlu"])
+    for path in FAQ_NLU_FILES:
+        assert all(item["intent"].startswith("faq/") for item in _load(path)["nlu"]), path
     assert all(name.startswith("utter_faq/") for name in _load(FAQ_RESPONSES)["responses"])
 
 
@@ -96,8 +104,9 @@ def test_keys_are_short_snake_case_english():
 
 
 def test_intents_are_not_declared_twice():
-    keys = [item["intent"] for item in _load(FAQ_NLU)["nlu"]]
-    assert [k for k, n in Counter(keys).items() if n > 1] == []
+    for path in FAQ_NLU_FILES:
+        keys = [item["intent"] for item in _load(path)["nlu"]]
+        assert [k for k, n in Counter(keys).items() if n > 1] == [], path
 
 
 def test_every_question_has_an_answer_and_every_answer_a_question():
@@ -131,7 +140,7 @@ def test_no_example_is_used_twice_even_after_traditional_to_simplified():
 def test_faq_examples_do_not_collide_with_other_intents():
     faq = {_normalised(e) for examples in EXAMPLES.values() for e in examples}
     for path in NLU_DIR.glob("*.yml"):
-        if path == FAQ_NLU:
+        if path in FAQ_NLU_FILES:
             continue
         for item in (_load(path) or {}).get("nlu", []):
             if "intent" not in item or item["intent"].startswith("faq/"):
