@@ -84,7 +84,7 @@ QUESTION_SETS = (
 )
 SEED = 42
 TARGETS = {"intent_macro_f1": 0.95, "faq_accuracy": 0.92, "entity_f1": 0.95}
-THRESHOLDS = [0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
+THRESHOLDS = [0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]
 
 
 def split_data() -> tuple[Path, Path]:

@@ -125,31 +125,32 @@ def label_of_parse(parsed: dict) -> str:
     return intent
 
 
-def top_answer(parsed: dict) -> tuple[str, float] | None:
-    """The best-voted FAQ answer and its confidence, before any "not covered" threshold.
+def top_answer(parsed: dict) -> list[tuple[str, float]] | None:
+    """The FAQ vote (answer key, score), before any "not covered" threshold.
 
-    None when the message did not go to the FAQ. AnswerVote keeps the vote's
-    ranking, so another threshold can be tried without parsing again.
+    None when the message did not go to the FAQ. AnswerVote keeps the vote's ten
+    best and every not-covered key, so another threshold can be tried without
+    parsing again.
     """
     if parsed["intent"]["name"] != "faq":
         return None
     ranking = parsed["response_selector"]["faq"].get("ranking") or []
     if not ranking:
         return None
-    return ranking[0]["intent_response_key"], float(ranking[0]["confidence"])
+    return [(entry["intent_response_key"], float(entry["confidence"])) for entry in ranking]
 
 
-def at_threshold(predicted: str, top: tuple[str, float] | None, threshold: float) -> str:
+def at_threshold(predicted: str, top: list[tuple[str, float]] | None, threshold: float) -> str:
     """What the bot would have answered with ``threshold`` as AnswerVote's not_covered_below."""
     if top is None:
         return predicted
-    return answer_or_not_covered(top[0], top[1], threshold)
+    return answer_or_not_covered(top, threshold)
 
 
 def tradeoff(
     labels: list[Label],
     predicted: list[str],
-    tops: list[tuple[str, float] | None],
+    tops: list[list[tuple[str, float]] | None],
     thresholds: list[float],
 ) -> list[dict]:
     """Per threshold: wrong FAQ answers (to any question) against needless "not covered"
@@ -180,7 +181,7 @@ def sample_figures(
     labels: list[Label],
     bot: list[str],
     baseline: list[str],
-    tops: list[tuple[str, float] | None],
+    tops: list[list[tuple[str, float]] | None],
     own_words: dict[float, float | None],
 ) -> dict:
     """Bot and baseline on one labelled sample, and the "not covered" trade-off at
@@ -207,8 +208,10 @@ def report(heading: str, figures: dict, configured: float) -> list[str]:
         " (not understood, off topic, a hand-off, a “not covered” answer);"
         " any other FAQ answer to them is wrong.",
         "",
-        "What the “not covered” threshold costs: an FAQ answer whose confidence is"
-        " under it becomes “I cannot answer that exactly” (faq/not_covered). Wrong"
+        "What the “not covered” threshold costs: the best real FAQ answer is given"
+        " only when its share of the vote, against every “not covered” key"
+        " together, reaches it; else the best of those keys answers (“I cannot"
+        " answer that exactly”, bot/nlu/not_covered.py). Wrong"
         " answers count every FAQ answer that is not a right one, to any question;"
         " needless ones are covered questions that the threshold took a right"
         " answer from; the last column is the share of held-out FAQ examples"
@@ -230,7 +233,10 @@ def predictions_tsv(labels: list[Label], bot: list[str], baseline: list[str]) ->
 
 
 def held_out_accuracy(
-    gold: list[str], predicted: list[str], tops: list[tuple[str, float] | None], threshold: float
+    gold: list[str],
+    predicted: list[str],
+    tops: list[list[tuple[str, float]] | None],
+    threshold: float,
 ) -> float | None:
     """Share of held-out FAQ examples (our own words) answered with their own answer."""
     moved = [at_threshold(p, top, threshold) for p, top in zip(predicted, tops, strict=True)]

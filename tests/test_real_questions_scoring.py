@@ -195,8 +195,13 @@ def _parsed(intent: str, ranking: list[tuple[str, float]]) -> dict:
 def test_top_answer_is_the_vote_before_the_threshold_and_only_for_the_faq():
     parsed = _parsed("faq", [("faq/jiaoqiang_limits", 0.25), ("faq/sanzhe_limits", 0.2)])
     parsed["response_selector"]["faq"]["response"]["intent_response_key"] = "faq/not_covered"
-    assert top_answer(parsed) == ("faq/jiaoqiang_limits", 0.25)
+    assert top_answer(parsed) == [("faq/jiaoqiang_limits", 0.25), ("faq/sanzhe_limits", 0.2)]
     assert top_answer(_parsed("report_accident", [("faq/report_deadline", 0.9)])) is None
+
+
+def _vote(key: str, share: float) -> list[tuple[str, float]]:
+    """A vote in which ``key`` has ``share`` against the not-covered keys together."""
+    return [(key, share), ("faq/not_covered", round(1 - share, 6))]
 
 
 def test_tradeoff_counts_wrong_answers_against_needless_not_covered():
@@ -207,12 +212,12 @@ def test_tradeoff_counts_wrong_answers_against_needless_not_covered():
         Label(4, ("uncovered",), "transfer"),  # answered wrongly at 0.6
     ]
     tops = [
-        ("faq/jiaoqiang_limits", 0.2),
-        ("faq/sanzhe_coverage", 0.8),
-        ("faq/ncd_premium", 0.15),
-        ("faq/chesun_theft", 0.6),
+        _vote("faq/jiaoqiang_limits", 0.2),
+        _vote("faq/sanzhe_coverage", 0.8),
+        _vote("faq/ncd_premium", 0.15),
+        _vote("faq/chesun_theft", 0.6),
     ]
-    predicted = [key for key, _ in tops]
+    predicted = [top[0][0] for top in tops]
     low, mid, high = tradeoff(labels, predicted, tops, [0.0, 0.18, 0.3])
     assert (low["wrong_answers"], low["needless_not_covered"]) == (2, 0)
     assert (mid["wrong_answers"], mid["needless_not_covered"]) == (1, 0)
@@ -222,8 +227,8 @@ def test_tradeoff_counts_wrong_answers_against_needless_not_covered():
 
 def test_held_out_accuracy_under_a_threshold_loses_the_unsure_right_answers():
     gold = ["faq/jiaoqiang_limits", "faq/sanzhe_coverage"]
-    tops = [("faq/jiaoqiang_limits", 0.2), ("faq/sanzhe_coverage", 0.8)]
-    predicted = [key for key, _ in tops]
+    tops = [_vote("faq/jiaoqiang_limits", 0.2), _vote("faq/sanzhe_coverage", 0.8)]
+    predicted = [top[0][0] for top in tops]
     assert held_out_accuracy(gold, predicted, tops, 0.0) == 1.0
     assert held_out_accuracy(gold, predicted, tops, 0.3) == 0.5
 
@@ -258,8 +263,8 @@ def test_samples_sharing_a_line_are_refused():
 
 def test_a_sample_is_scored_on_its_own_with_the_own_words_column_at_each_threshold():
     labels = [COVERED, UNCOVERED]
-    tops = [("faq/jiaoqiang_limits", 0.2), ("faq/chesun_theft", 0.15)]
-    bot = [key for key, _ in tops]
+    tops = [_vote("faq/jiaoqiang_limits", 0.2), _vote("faq/chesun_theft", 0.15)]
+    bot = [top[0][0] for top in tops]
     figures = sample_figures(
         labels, bot, ["faq/jiaoqiang_limits", "nlu_fallback"], tops, {0.0: 1.0, 0.3: 0.5}
     )

@@ -18,11 +18,13 @@ In ``config.yml``:
       selector_weight: 0.5
       not_covered_below: 0.3
 
-With ``not_covered_below`` set, an answer whose voted confidence is below it
-becomes ``not_covered_key`` (``faq/not_covered``: "I cannot answer that
-exactly", and a person): a classifier that must pick one of N answers would
-otherwise answer every question, covered or not. The ranking keeps the vote's
-scores, so ``make evaluate`` can show what other thresholds would have done.
+With ``not_covered_below`` set, the best real answer is given only when its
+share of the vote against all "not covered" keys together reaches it; else the
+best of those keys answers ("I cannot answer that exactly", the nearest useful
+thing, and a person; bot/nlu/not_covered.py): a classifier that must pick one of
+N answers would otherwise answer every question, covered or not. The ranking
+keeps the vote's scores (the ten best and every not-covered key), so ``make
+evaluate`` can show what other thresholds would have done.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_vote import IntentVote, vote
-from bot.nlu.not_covered import NOT_COVERED, answer_or_not_covered
+from bot.nlu.not_covered import NOT_COVERED, answer_or_not_covered, is_not_covered
 
 RESPONSES_FILE = "responses.json"
 
@@ -61,7 +63,7 @@ class AnswerVote(IntentVote):
             **IntentVote.get_default_config(),
             "retrieval_intent": "faq",
             "selector_weight": 0.5,
-            "not_covered_below": 0.0,  # 0: always the best answer
+            "not_covered_below": 0.0,  # 0: always the best real answer
             "not_covered_key": NOT_COVERED,
         }
 
@@ -115,11 +117,17 @@ class AnswerVote(IntentVote):
             entry[INTENT_RESPONSE_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
             for entry in selection.get(RESPONSE_SELECTOR_RANKING_KEY) or []
         }
-        ranking = vote(selector, linear, self.config["selector_weight"])[:10]
-        key, confidence = ranking[0]
+        voted = vote(selector, linear, self.config["selector_weight"])
         key = answer_or_not_covered(
-            key, confidence, self.config["not_covered_below"], self.config["not_covered_key"]
+            voted, self.config["not_covered_below"], self.config["not_covered_key"]
         )
+        confidence = dict(voted).get(key, 0.0)
+        # The ten best, and every not-covered key: the decision can be re-made from it.
+        ranking = [
+            (name, score)
+            for rank, (name, score) in enumerate(voted)
+            if rank < 10 or is_not_covered(name)
+        ]
         prediction = selection[RESPONSE_SELECTOR_PREDICTION_KEY]
         if key != prediction.get(INTENT_RESPONSE_KEY):
             prediction = {
