@@ -14,7 +14,6 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.db.models import Customer, InjuryNotification, Report
-from bot.settings import load_settings
 from tests.images import decoded, jpeg, png
 
 pytestmark = pytest.mark.servers
@@ -104,7 +103,7 @@ def reports_of(session, plate_owner_name: str) -> list[Report]:
 
 
 def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene_and_upload_photos(
-    customer, claims_db
+    customer, claims_db, bot_stack
 ):
     outcome = report(customer, "沪A12345", "0001")
     assert outcome[0].startswith(template_prefix("utter_report_filed"))
@@ -134,7 +133,7 @@ def test_zhang_wei_small_single_vehicle_loss_may_leave_the_scene_and_upload_phot
     claims_db.expire_all()
     assert len(filed.photos) == 3
     newest = max(filed.photos, key=lambda photo: photo.id)
-    stored = (load_settings().photo_dir / newest.stored_name).read_bytes()
+    stored = (bot_stack.photo_dir / newest.stored_name).read_bytes()
     assert PHP not in stored and decoded(stored).size == (32, 24)
     # The customer picks 授信 instead of the default 授权; it is stored on the report.
     assert filed.settlement_mode == "授权"

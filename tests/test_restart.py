@@ -8,23 +8,15 @@ and while a customer waits for an agent.
 """
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import Customer as CustomerRow
 from bot.db.models import Report
-from bot.launcher import Stack, free_port, start_stack
 from bot.settings import load_settings
 from bot.texts import response_text
-from tests.conftest import (
-    AGENT_PASSWORDS,
-    Customer,
-    claims_session,
-    own_tracker_db,
-    seeded_claims_db,
-)
+from tests.conftest import AGENT_PASSWORDS, Customer, ServerStack, ServerStacks, claims_session
 from tests.console.support import ConsoleAgent, SocketCustomer
 from tests.test_report_conversations import SMALL_SINGLE_VEHICLE, asked, template_prefix
 
@@ -55,40 +47,17 @@ SUMMARY_LINES = (
 )
 
 
-class RestartableBot:
-    """The servers of `make run` (actions, Rasa, console) on fixed ports, restartable."""
-
-    def __init__(self, model: Path, directory: Path):
-        self.model, self.logs = model, directory / "logs"
-        self.tracker_db = directory / "tracker.db"
-        self.claims_db_url = seeded_claims_db(directory)
-        self.ports = {
-            "rasa_port": free_port(),
-            "action_port": free_port(),
-            "console_port": free_port(),
-            "api_port": free_port(),
-        }
-        self.env = {
-            "CLAIMS_DB_URL": self.claims_db_url,
-            "TRACKER_DB_URL": own_tracker_db(directory),
-            "PHOTO_DIR": str(directory / "photos"),
-            "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
-        }
-        self.stack: Stack = self._start()
-
-    def _start(self) -> Stack:
-        return start_stack(self.model, log_dir=self.logs, extra_env=self.env, **self.ports)
-
-    def restart(self) -> None:
-        self.stack.stop()
-        self.stack = self._start()
-
-
 @pytest.fixture(scope="module")
-def bot(model_path: Path, tmp_path_factory) -> RestartableBot:
-    started = RestartableBot(model_path, tmp_path_factory.mktemp("restart"))
+def bot(server_stacks: ServerStacks) -> ServerStack:
+    """The servers of `make run` (actions, Rasa, console), a stack of this module's own:
+    the tests stop and start it."""
+    started = server_stacks(
+        {"HANDOFF_OFFICE_HOURS": "00:00-24:00"},  # agents take chats all day
+        console=True,
+        fresh=True,
+    )
     yield started
-    started.stack.stop()
+    started.stop()
 
 
 def reports_of_zhang_wei(claims_db_url: str) -> int:

@@ -6,14 +6,12 @@ leave the scene), and the REST report tests need the same of theirs.
 """
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bot.launcher import Stack, start_stack
-from tests.conftest import ROOT, claims_session, free_port, own_tracker_db, seeded_claims_db
+from tests.conftest import ServerStack, ServerStacks, claims_session, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -27,43 +25,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def widget_db_url(tmp_path_factory) -> str:
-    return seeded_claims_db(tmp_path_factory.mktemp("widget-claims"))
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def insurer_port() -> int:
     """The port of an insurer's own page that embeds the widget (another origin)."""
     return free_port()
 
 
-@pytest.fixture(scope="module")
-def bot_stack(model_path: Path, widget_db_url: str, insurer_port: int, tmp_path_factory) -> Stack:
-    """The servers of tests/conftest.py, on this module's own database; the insurer's
+@pytest.fixture(scope="session")
+def bot_stack(server_stacks: ServerStacks, insurer_port: int) -> ServerStack:
+    """The servers serving the widget, on a claims database of their own; the insurer's
     page is the one other origin allowed to embed the widget (BOT_ALLOWED_ORIGINS)."""
-    if not (ROOT / "widget" / "dist" / "chat-widget.js").is_file():
-        subprocess.run(["scripts/build-widget.sh"], cwd=ROOT, check=True)
-    logs = tmp_path_factory.mktemp("widget-server-logs")
-    stack = start_stack(
-        model_path,
-        free_port(),
-        free_port(),
-        log_dir=logs,
-        extra_env={
-            "CLAIMS_DB_URL": widget_db_url,
-            "TRACKER_DB_URL": own_tracker_db(logs),
-            "BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}",
-        },
-    )
-    yield stack
-    stack.stop()
+    return server_stacks({"BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}"}, widget=True)
 
 
 @pytest.fixture
-def widget_db(widget_db_url: str):
+def widget_db(bot_stack: ServerStack):
     """A session on the browser tests' claims database, to check what the servers wrote."""
-    with claims_session(widget_db_url) as session:
+    with claims_session(bot_stack.claims_db_url) as session:
         yield session
 
 

@@ -7,15 +7,12 @@ stored in the claims database. Waits are generous (the model is slow on a busy
 machine); there are no fixed sleeps.
 """
 
-import subprocess
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.db.models import HandoffTicket, SatisfactionRating
-from bot.launcher import Stack, start_stack
+from bot.launcher import Stack
 from tests.browser.widget_page import (
     BOT_WAIT_MS,
     bot_texts,
@@ -26,14 +23,7 @@ from tests.browser.widget_page import (
     session_id,
     wait_for_bot,
 )
-from tests.conftest import (
-    AGENT_PASSWORDS,
-    ROOT,
-    claims_session,
-    free_port,
-    own_tracker_db,
-    seeded_claims_db,
-)
+from tests.conftest import AGENT_PASSWORDS, ServerStack, ServerStacks, claims_session
 
 pytestmark = pytest.mark.servers
 
@@ -42,31 +32,13 @@ CONSOLE_WAIT_MS = 30_000  # the console polls its queue and the open ticket ever
 
 
 @pytest.fixture(scope="module")
-def handoff_db_url(tmp_path_factory) -> str:
-    return seeded_claims_db(tmp_path_factory.mktemp("handoff-e2e"))
-
-
-@pytest.fixture(scope="module")
-def handoff_stack(model_path: Path, handoff_db_url: str, tmp_path_factory) -> Stack:
+def handoff_stack(server_stacks: ServerStacks) -> ServerStack:
     """Action server, Rasa server (serving the widget) and the agent console."""
-    if not (ROOT / "widget" / "dist" / "chat-widget.js").is_file():
-        subprocess.run(["scripts/build-widget.sh"], cwd=ROOT, check=True)
-    logs = tmp_path_factory.mktemp("handoff-e2e-logs")
-    stack = start_stack(
-        model_path,
-        free_port(),
-        free_port(),
-        log_dir=logs,
-        console_port=free_port(),
-        extra_env={
-            "CLAIMS_DB_URL": handoff_db_url,
-            "TRACKER_DB_URL": own_tracker_db(logs),
-            "PHOTO_DIR": str(tmp_path_factory.mktemp("handoff-e2e-photos")),
-            "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
-        },
+    return server_stacks(
+        {"HANDOFF_OFFICE_HOURS": "00:00-24:00"},  # agents take chats all day
+        console=True,
+        widget=True,
     )
-    yield stack
-    stack.stop()
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +47,8 @@ def texts(handoff_stack) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def db(handoff_db_url: str):
-    with claims_session(handoff_db_url) as session:
+def db(handoff_stack: ServerStack):
+    with claims_session(handoff_stack.claims_db_url) as session:
         yield session
 
 

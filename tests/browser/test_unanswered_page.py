@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.dialogue.unanswered import LOW_CONFIDENCE, UNANSWERED, Guess
-from bot.launcher import Stack
-from tests.conftest import AGENT_PASSWORDS
+from tests.conftest import AGENT_PASSWORDS, ServerStack
 from tests.unanswered_support import console_with_questions
 
 pytestmark = pytest.mark.servers
@@ -36,8 +35,8 @@ ASKED = [
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory) -> Stack:
-    stack = console_with_questions(tmp_path_factory, ASKED, NOW)
+def console(server_stacks) -> ServerStack:
+    stack = console_with_questions(server_stacks, ASKED, NOW)
     yield stack
     stack.stop()
 
@@ -49,7 +48,7 @@ def agent(browser: Browser) -> Page:
     context.close()
 
 
-def open_page(agent: Page, console: Stack) -> None:
+def open_page(agent: Page, console: ServerStack) -> None:
     agent.goto(f"{console.console_url}/unanswered")
     expect(agent).to_have_url(f"{console.console_url}/login")  # no session, no list
     agent.locator("input[name=username]").fill("agent01")

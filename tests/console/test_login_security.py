@@ -12,8 +12,6 @@ import statistics
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import bcrypt
 import pytest
@@ -22,8 +20,7 @@ from requests.adapters import HTTPAdapter
 from bot.db import passwords
 from bot.db.models import Agent
 from bot.db.passwords import DUMMY_HASH, ROUNDS, hash_password, login_password_matches
-from bot.launcher import ROOT, Stack, free_port, start_stack
-from tests.conftest import claims_session, seeded_claims_db
+from tests.conftest import ServerStack, ServerStacks, claims_session
 
 from .support import ConsoleAgent
 
@@ -43,64 +40,37 @@ class FromAddress(HTTPAdapter):
         return super().init_poolmanager(*args, **kwargs)
 
 
-def client(console: "Console") -> ConsoleAgent:
+def client(console: ServerStack) -> ConsoleAgent:
     """A browser on a loopback address no other test uses."""
-    agent = ConsoleAgent(console.url)
+    agent = ConsoleAgent(console.console_url)
     agent.address = next(_addresses)
     agent.http.mount("http://", FromAddress(agent.address))
     return agent
 
 
 @pytest.fixture(scope="module")
-def login_db_url(tmp_path_factory) -> str:
-    return seeded_claims_db(tmp_path_factory.mktemp("login-db"))
+def console(server_stacks: ServerStacks) -> ServerStack:
+    """The agent console alone (no Rasa), on a seeded database of its own."""
+    return server_stacks(console=True, services=())
 
 
-@dataclass
-class Console:
-    stack: Stack
-    log: Path  # what the console process wrote
-
-    @property
-    def url(self) -> str:
-        return self.stack.console_url
-
-
-def _console(tmp_path_factory, db_url: str, **env: str) -> Console:
-    logs = tmp_path_factory.mktemp("login-logs")
-    stack = start_stack(
-        ROOT / "models",  # no Rasa server is started: only the console
-        free_port(),
-        free_port(),
-        log_dir=logs,
-        console_port=free_port(),
+@pytest.fixture(scope="module")
+def secure_console(server_stacks: ServerStacks, console: ServerStack) -> ServerStack:
+    """A console configured for Secure cookies, on the same database."""
+    return server_stacks(
+        {"CLAIMS_DB_URL": console.claims_db_url, "CONSOLE_SECURE_COOKIES": "1"},
+        console=True,
         services=(),
-        extra_env={"CLAIMS_DB_URL": db_url, **env},
     )
-    return Console(stack, logs / f"console-{stack.rasa_port}.log")
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory, login_db_url):
-    started = _console(tmp_path_factory, login_db_url)
-    yield started
-    started.stack.stop()
-
-
-@pytest.fixture(scope="module")
-def secure_console(tmp_path_factory, login_db_url):
-    started = _console(tmp_path_factory, login_db_url, CONSOLE_SECURE_COOKIES="1")
-    yield started
-    started.stack.stop()
 
 
 @pytest.fixture
-def new_agent(login_db_url):
+def new_agent(console: ServerStack):
     """Adds an agent with a real (cost 12) bcrypt hash; returns (user name, password)."""
 
     def add() -> tuple[str, str]:
         username, password = f"a{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
-        with claims_session(login_db_url) as session:
+        with claims_session(console.claims_db_url) as session:
             session.add(
                 Agent(username=username, password_hash=hash_password(password), display_name="客服")
             )
@@ -247,11 +217,11 @@ def test_every_login_failure_and_logout_is_logged_without_the_password(console, 
     assert browser.login(username, password).status_code == 200
     assert browser.post("/api/logout").status_code == 200
     time.sleep(0.5)
-    lines = [line for line in console.log.read_text().splitlines() if username in line]
+    lines = [line for line in console.log("console").read_text().splitlines() if username in line]
     assert len(lines) == 3, lines
     failed, login, logout = lines
     assert "WARNING" in failed and "failed" in failed
     assert "console login:" in login and "console logout:" in logout
     assert all(browser.address in line for line in lines)
-    log = console.log.read_text()
+    log = console.log("console").read_text()
     assert password not in log and "not-my-password-1" not in log

@@ -11,6 +11,7 @@ import requests
 from bot.dialogue.unanswered import LOW_CONFIDENCE, UNANSWERED, Guess
 from bot.launcher import ROOT
 from bot.settings import load_settings
+from tests.conftest import ServerStack
 from tests.unanswered_support import console_with_questions
 
 from .support import AGENT_PASSWORDS, ConsoleAgent
@@ -40,8 +41,8 @@ def shown(minutes_ago: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory):
-    stack = console_with_questions(tmp_path_factory, ASKED, NOW)
+def console(server_stacks) -> ServerStack:
+    stack = console_with_questions(server_stacks, ASKED, NOW)
     yield stack
     stack.stop()
 

@@ -21,9 +21,8 @@ import socketio
 
 from bot.channels.guard import MAX_MESSAGE_CHARS, PLAIN_SLASH
 from bot.internal_auth import ACTION_SERVER_TOKEN, ACTION_TOKEN_HEADER, secret
-from bot.launcher import Stack
 from bot.texts import response_text
-from tests.conftest import Customer, rasa_api
+from tests.conftest import Customer, ServerStack, rasa_api
 from tests.console.support import SocketCustomer
 from tests.security.support import API_CALLS, VERIFIED_AS_WANG_QIANG, WANG_QIANG
 
@@ -43,7 +42,9 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 @pytest.mark.parametrize(("method", "path"), API_CALLS)
-def test_rasas_api_is_not_on_the_public_port_even_with_the_token(bot_stack: Stack, method, path):
+def test_rasas_api_is_not_on_the_public_port_even_with_the_token(
+    bot_stack: ServerStack, method, path
+):
     for params in ({}, {"token": bot_stack.api_token}):
         answer = requests.request(
             method, f"{bot_stack.rasa_url}{path}", params=params, json=[], timeout=30
@@ -52,7 +53,7 @@ def test_rasas_api_is_not_on_the_public_port_even_with_the_token(bot_stack: Stac
 
 
 @pytest.mark.parametrize(("method", "path"), API_CALLS)
-def test_rasas_api_port_refuses_callers_without_the_token(bot_stack: Stack, method, path):
+def test_rasas_api_port_refuses_callers_without_the_token(bot_stack: ServerStack, method, path):
     for params in ({}, {"token": "guessed"}):
         answer = requests.request(
             method, f"{bot_stack.api_url}{path}", params=params, json=[], timeout=30
@@ -60,12 +61,12 @@ def test_rasas_api_port_refuses_callers_without_the_token(bot_stack: Stack, meth
         assert answer.status_code == 401, (method, path, answer.text[:200])
 
 
-def test_the_console_s_way_in_still_works(bot_stack: Stack):
+def test_the_console_s_way_in_still_works(bot_stack: ServerStack):
     assert rasa_api(bot_stack, "GET", "/status").json()["model_file"]
     assert rasa_api(bot_stack, "GET", "/conversations/nobody/tracker").status_code == 200
 
 
-def test_slots_posted_by_a_stranger_do_not_open_a_policy(bot_stack: Stack):
+def test_slots_posted_by_a_stranger_do_not_open_a_policy(bot_stack: ServerStack):
     """Finding 1: two anonymous requests read 王强's policy."""
     sender = f"x1-{uuid.uuid4().hex[:8]}"
     for url in (bot_stack.rasa_url, bot_stack.api_url):
@@ -82,7 +83,7 @@ def test_slots_posted_by_a_stranger_do_not_open_a_policy(bot_stack: Stack):
     assert not any(WANG_QIANG in reply for reply in replies)
 
 
-def test_a_page_of_another_origin_gets_no_cors_permission(bot_stack: Stack):
+def test_a_page_of_another_origin_gets_no_cors_permission(bot_stack: ServerStack):
     evil = {"Origin": "http://evil.example"}
     preflight = requests.options(
         f"{bot_stack.rasa_url}/webhooks/rest/webhook",
@@ -99,7 +100,7 @@ def test_a_page_of_another_origin_gets_no_cors_permission(bot_stack: Stack):
         assert answer.headers.get("Access-Control-Allow-Origin") in (None, ""), answer.headers
 
 
-def test_the_servers_listen_on_loopback_only(bot_stack: Stack):
+def test_the_servers_listen_on_loopback_only(bot_stack: ServerStack):
     loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
     for port in (bot_stack.action_port, bot_stack.api_port, bot_stack.rasa_port):
         addresses = _listening_addresses(port)
@@ -121,7 +122,7 @@ def _action_call(action: str, slots: dict, sender: str | None = "x1") -> dict:
     return {"next_action": action, "tracker": tracker, "domain": {}, "version": "3.6.21"}
 
 
-def test_the_action_server_runs_nothing_for_a_caller_without_the_secret(bot_stack: Stack):
+def test_the_action_server_runs_nothing_for_a_caller_without_the_secret(bot_stack: ServerStack):
     """Finding 2: a hand-made tracker read the policy; the form was a phone-tail oracle."""
     forged = _action_call("action_start_request", {"identity_verified": True, "customer_id": 3})
     oracle = _action_call(
@@ -138,7 +139,7 @@ def test_the_action_server_runs_nothing_for_a_caller_without_the_secret(bot_stac
     assert requests.get(f"{bot_stack.action_url}/actions", timeout=30).status_code == 401
 
 
-def test_a_malformed_action_call_is_refused_without_echoing_it(bot_stack: Stack):
+def test_a_malformed_action_call_is_refused_without_echoing_it(bot_stack: ServerStack):
     secret_marker = "13800000003"
     headers = {ACTION_TOKEN_HEADER: secret(ACTION_SERVER_TOKEN)}
     without_sender = _action_call("action_start_request", {"note": secret_marker}, sender=None)
@@ -158,12 +159,12 @@ def test_a_malformed_action_call_is_refused_without_echoing_it(bot_stack: Stack)
         assert secret_marker not in answer.text
 
 
-def test_the_action_server_answers_a_wrong_method_without_a_server_error(bot_stack: Stack):
+def test_the_action_server_answers_a_wrong_method_without_a_server_error(bot_stack: ServerStack):
     answer = requests.post(f"{bot_stack.action_url}/health", timeout=30)
     assert answer.status_code == 405
 
 
-def test_a_request_over_12_mb_is_refused_before_it_is_read(bot_stack: Stack):
+def test_a_request_over_12_mb_is_refused_before_it_is_read(bot_stack: ServerStack):
     answer = requests.post(
         f"{bot_stack.rasa_url}/webhooks/rest/webhook",
         data=b"x" * (13 * 1024 * 1024),
@@ -184,7 +185,9 @@ def _timed(send) -> tuple[float, object]:  # noqa: ANN001 - a callable
     ["车" * 200_000, "我的车在高速上被追尾了，" * 5_000, "交强险" + " " * 2_000_000 + "赔多少"],
     ids=["200k", "60k-zh", "padded-2M"],
 )
-def test_a_very_long_message_is_refused_at_once_and_delays_nobody(bot_stack: Stack, long_text):
+def test_a_very_long_message_is_refused_at_once_and_delays_nobody(
+    bot_stack: ServerStack, long_text
+):
     """Finding 4: 17.8 s for a 200 kB message, and 17.1 s for another customer meanwhile."""
     attacker, other = Customer(bot_stack), Customer(bot_stack)
     other.say("你好")  # a conversation that has started
@@ -213,7 +216,7 @@ def test_a_very_long_message_is_refused_at_once_and_delays_nobody(bot_stack: Sta
     )
 
 
-def test_a_long_message_in_the_widget_is_refused_too(bot_stack: Stack):
+def test_a_long_message_in_the_widget_is_refused_too(bot_stack: ServerStack):
     customer = SocketCustomer(bot_stack.rasa_url)
     try:
         customer.say("车" * 100_000)
@@ -226,7 +229,7 @@ def test_a_long_message_in_the_widget_is_refused_too(bot_stack: Stack):
     "typed",
     ["/handoff_closed", " /handoff_closed", "／handoff_closed", '/inform{"customer_id": 3}'],
 )
-def test_a_customer_cannot_trigger_an_intent_by_typing_its_name(bot_stack: Stack, typed):
+def test_a_customer_cannot_trigger_an_intent_by_typing_its_name(bot_stack: ServerStack, typed):
     """Finding 5: "/handoff_closed" from a customer ended a handoff and asked for a rating."""
     customer = Customer(bot_stack)
     replies = customer.say(typed)
@@ -239,7 +242,7 @@ def test_a_customer_cannot_trigger_an_intent_by_typing_its_name(bot_stack: Stack
     assert user["text"].startswith(PLAIN_SLASH)
 
 
-def test_a_widget_customer_cannot_trigger_an_intent_either(bot_stack: Stack):
+def test_a_widget_customer_cannot_trigger_an_intent_either(bot_stack: ServerStack):
     customer = SocketCustomer(bot_stack.rasa_url)
     try:
         customer.say("/handoff_closed")
@@ -248,7 +251,7 @@ def test_a_widget_customer_cannot_trigger_an_intent_either(bot_stack: Stack):
         customer.close()
 
 
-def test_a_lone_surrogate_does_not_break_the_conversation(bot_stack: Stack):
+def test_a_lone_surrogate_does_not_break_the_conversation(bot_stack: ServerStack):
     """Finding 7: "\\ud800" made every later message of the conversation fail."""
     customer = Customer(bot_stack)
     # json.dumps writes the lone surrogate as the escape \ud800, as a client would.
@@ -264,7 +267,7 @@ def test_a_lone_surrogate_does_not_break_the_conversation(bot_stack: Stack):
 
 
 def test_a_verified_conversation_id_opens_nothing_on_another_channel(
-    bot_stack: Stack, no_failed_attempts
+    bot_stack: ServerStack, no_failed_attempts
 ):
     """A conversation id is chosen by the client (REST, socket.io) or is the openid
     (WeChat): whoever sends a verified id over another channel proves it again."""

@@ -3,12 +3,9 @@ WeChat users (tests/wechat/support.py) who talk to them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.launcher import Stack, start_stack
-from tests.conftest import claims_session, free_port, own_tracker_db, seeded_claims_db
+from tests.conftest import ServerStack, ServerStacks, claims_session
 
 from .fake_wechat import JPEG, FakeWeChat
 from .support import APP_ID, APP_SECRET, BROKEN_PHOTO, FRONT_PHOTO, WeChatUser, wechat_env
@@ -23,44 +20,24 @@ def fake_wechat() -> FakeWeChat:
 
 
 @pytest.fixture(scope="session")
-def wechat_db_url(tmp_path_factory) -> str:
-    """A database of its own: these conversations file reports for the demo customers."""
-    return seeded_claims_db(tmp_path_factory.mktemp("wechat-claims"))
-
-
-@pytest.fixture(scope="session")
-def wechat_stack(
-    model_path: Path, wechat_db_url: str, fake_wechat: FakeWeChat, tmp_path_factory
-) -> Stack:
-    logs = tmp_path_factory.mktemp("wechat-server-logs")
-    stack = start_stack(
-        model_path,
-        free_port(),
-        free_port(),
-        log_dir=logs,
-        extra_env={
-            "CLAIMS_DB_URL": wechat_db_url,
-            "TRACKER_DB_URL": own_tracker_db(logs),
-            **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-photos")),
-        },
-    )
-    stack.log_file = logs / f"rasa-{stack.rasa_port}.log"
-    yield stack
-    stack.stop()
+def wechat_stack(server_stacks: ServerStacks, fake_wechat: FakeWeChat) -> ServerStack:
+    """The servers with the WeChat channel on the fake API, on a claims database of their
+    own: these conversations file reports for the demo customers."""
+    return server_stacks(wechat_env(fake_wechat.base_url))
 
 
 @pytest.fixture
-def claims(wechat_db_url: str):
+def claims(wechat_stack: ServerStack):
     """A session on the WeChat tests' claims database, to check what the servers wrote."""
-    with claims_session(wechat_db_url) as session:
+    with claims_session(wechat_stack.claims_db_url) as session:
         yield session
 
 
 @pytest.fixture
-def wechat_user(wechat_stack: Stack, fake_wechat: FakeWeChat) -> WeChatUser:
+def wechat_user(wechat_stack: ServerStack, fake_wechat: FakeWeChat) -> WeChatUser:
     return WeChatUser(wechat_stack, fake_wechat)
 
 
 @pytest.fixture
-def encrypted_wechat_user(wechat_stack: Stack, fake_wechat: FakeWeChat) -> WeChatUser:
+def encrypted_wechat_user(wechat_stack: ServerStack, fake_wechat: FakeWeChat) -> WeChatUser:
     return WeChatUser(wechat_stack, fake_wechat, encrypted=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -14,8 +13,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from bot.launcher import Stack
-from tests.conftest import rasa_api
+from tests.conftest import ServerStack, rasa_api
 
 from .fake_wechat import FakeWeChat
 
@@ -29,10 +27,9 @@ BROKEN_PHOTO = "media-broken-photo"  # half a JPEG with PHP behind it: does not 
 _message_ids = itertools.count(int(time.time()) * 1000)
 
 
-def wechat_env(api_base_url: str, photo_dir: Path) -> dict[str, str]:
+def wechat_env(api_base_url: str) -> dict[str, str]:
     """The environment of a Rasa server whose WeChat channel talks to the fake API."""
     return {
-        "PHOTO_DIR": str(photo_dir),
         "WECHAT_APP_ID": APP_ID,
         "WECHAT_APP_SECRET": APP_SECRET,
         "WECHAT_TOKEN": TOKEN,
@@ -51,7 +48,7 @@ def signature_params(timestamp: str, nonce: str, token: str = TOKEN) -> dict[str
 class WeChatUser:
     """A follower of the 公众号 whose messages WeChat's servers POST to the bot."""
 
-    def __init__(self, stack: Stack, fake: FakeWeChat, encrypted: bool = False):
+    def __init__(self, stack: ServerStack, fake: FakeWeChat, encrypted: bool = False):
         self.stack = stack
         self.fake = fake
         self.encrypted = encrypted

@@ -7,22 +7,14 @@ and the user's score ends up in the claims database."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.channels.wechat_messages import numbered_options
 from bot.db.models import HandoffMessage, HandoffTicket, SatisfactionRating
-from bot.launcher import Stack, start_stack
 from bot.texts import _responses, response_text
-from tests.conftest import (
-    AGENT_PASSWORDS,
-    claims_session,
-    free_port,
-    own_tracker_db,
-    seeded_claims_db,
-)
+from tests.conftest import AGENT_PASSWORDS, ServerStack, ServerStacks, claims_session
 from tests.console.support import ConsoleAgent
 from tests.images import decoded
 
@@ -33,41 +25,25 @@ pytestmark = pytest.mark.servers
 
 
 @pytest.fixture(scope="module")
-def handoff_db_url(tmp_path_factory) -> str:
-    return seeded_claims_db(tmp_path_factory.mktemp("wechat-handoff"))
-
-
-@pytest.fixture(scope="module")
-def stack(
-    model_path: Path, handoff_db_url: str, fake_wechat: FakeWeChat, tmp_path_factory
-) -> Stack:
+def stack(server_stacks: ServerStacks, fake_wechat: FakeWeChat) -> ServerStack:
     """Action server, Rasa server (WeChat channel on the fake) and the agent console."""
-    logs = tmp_path_factory.mktemp("wechat-handoff-logs")
-    started = start_stack(
-        model_path,
-        free_port(),
-        free_port(),
-        log_dir=logs,
-        console_port=free_port(),
-        extra_env={
-            "CLAIMS_DB_URL": handoff_db_url,
-            "TRACKER_DB_URL": own_tracker_db(logs),
-            **wechat_env(fake_wechat.base_url, tmp_path_factory.mktemp("wechat-handoff-photos")),
+    return server_stacks(
+        {
+            **wechat_env(fake_wechat.base_url),
             "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
         },
+        console=True,
     )
-    yield started
-    started.stop()
 
 
 @pytest.fixture
-def db(handoff_db_url: str):
-    with claims_session(handoff_db_url) as session:
+def db(stack: ServerStack):
+    with claims_session(stack.claims_db_url) as session:
         yield session
 
 
 @pytest.fixture
-def agent01(stack: Stack) -> ConsoleAgent:
+def agent01(stack: ServerStack) -> ConsoleAgent:
     agent = ConsoleAgent(stack.console_url)
     answer = agent.login("agent01", AGENT_PASSWORDS["AGENT01_PASSWORD"])
     assert answer.status_code == 200, answer.text

@@ -67,7 +67,7 @@ def test_wechat_checks_the_server_url_and_gets_its_echostr_back(wechat_stack):
 
 
 def forged_warnings(stack) -> int:
-    log = stack.log_file.read_text(encoding="utf-8", errors="replace")
+    log = stack.log("rasa").read_text(encoding="utf-8", errors="replace")
     return sum(1 for line in log.splitlines() if "WARNING" in line and "wrong signature" in line)
 
 
@@ -97,7 +97,7 @@ def test_a_forged_message_is_refused_with_403_logged_and_never_processed(
 
 
 def stale_warnings(stack) -> int:
-    log = stack.log_file.read_text(encoding="utf-8", errors="replace")
+    log = stack.log("rasa").read_text(encoding="utf-8", errors="replace")
     return sum(
         1 for line in log.splitlines() if "WARNING" in line and "off the server clock" in line
     )
