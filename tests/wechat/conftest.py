@@ -21,9 +21,13 @@ def fake_wechat() -> FakeWeChat:
 
 @pytest.fixture(scope="session")
 def wechat_stack(server_stacks: ServerStacks, fake_wechat: FakeWeChat) -> ServerStack:
-    """The servers with the WeChat channel on the fake API, on a claims database of their
-    own: these conversations file reports for the demo customers."""
-    return server_stacks(wechat_env(fake_wechat.base_url))
+    """The servers with the WeChat channel on the fake API, and the agent console, on a
+    claims database of their own: these conversations file reports for the demo
+    customers, and one hands off to an agent (who takes chats all day)."""
+    return server_stacks(
+        {**wechat_env(fake_wechat.base_url), "HANDOFF_OFFICE_HOURS": "00:00-24:00"},
+        console=True,
+    )
 
 
 @pytest.fixture

@@ -14,37 +14,19 @@ from sqlalchemy import select
 from bot.channels.wechat_messages import numbered_options
 from bot.db.models import HandoffMessage, HandoffTicket, SatisfactionRating
 from bot.texts import _responses, response_text
-from tests.conftest import AGENT_PASSWORDS, ServerStack, ServerStacks, claims_session
+from tests.conftest import AGENT_PASSWORDS, ServerStack
 from tests.console.support import ConsoleAgent
 from tests.images import decoded
 
-from .fake_wechat import JPEG, FakeWeChat
-from .support import FRONT_PHOTO, WeChatUser, wechat_env
+from .fake_wechat import JPEG
+from .support import FRONT_PHOTO, WeChatUser
 
 pytestmark = pytest.mark.servers
 
 
-@pytest.fixture(scope="module")
-def stack(server_stacks: ServerStacks, fake_wechat: FakeWeChat) -> ServerStack:
-    """Action server, Rasa server (WeChat channel on the fake) and the agent console."""
-    return server_stacks(
-        {
-            **wechat_env(fake_wechat.base_url),
-            "HANDOFF_OFFICE_HOURS": "00:00-24:00",  # agents take chats all day
-        },
-        console=True,
-    )
-
-
 @pytest.fixture
-def db(stack: ServerStack):
-    with claims_session(stack.claims_db_url) as session:
-        yield session
-
-
-@pytest.fixture
-def agent01(stack: ServerStack) -> ConsoleAgent:
-    agent = ConsoleAgent(stack.console_url)
+def agent01(wechat_stack: ServerStack) -> ConsoleAgent:
+    agent = ConsoleAgent(wechat_stack.console_url)
     answer = agent.login("agent01", AGENT_PASSWORDS["AGENT01_PASSWORD"])
     assert answer.status_code == 200, answer.text
     return agent
@@ -84,19 +66,19 @@ def in_tracker(user: WeChatUser, text: str) -> bool:
 
 
 def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
-    stack,
+    wechat_user,
     fake_wechat,
     agent01,
-    db,
+    claims,
 ):
-    user = WeChatUser(stack, fake_wechat)
+    user = wechat_user
     assert agent01.post("/api/heartbeat").status_code == 200  # an agent is online
 
     texts = new_texts(user, user.xml("text", Content="转人工"), 2)
     assert texts[0] == response_text("utter_how_to_reach_human"), texts
     assert texts[1].startswith(prefix("utter_handoff_queued")) and "第 1 位" in texts[1], texts
-    db.expire_all()
-    ticket = db.execute(
+    claims.expire_all()
+    ticket = claims.execute(
         select(HandoffTicket).where(HandoffTicket.sender_id == user.openid)
     ).scalar_one()
     assert (ticket.status, ticket.reason) == ("waiting", "customer_request")
@@ -112,8 +94,8 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     # A photo while waiting (no report filed): kept on the ticket, the agent sees it.
     photo = user.xml("image", MediaId=FRONT_PHOTO, PicUrl="http://mmbiz.qpic.cn/h")
     assert new_texts(user, photo, 1) == [response_text("utter_photo_to_agent")]
-    db.expire_all()
-    assert [p.content_type for p in db.get(HandoffTicket, ticket.id).photos] == ["image/jpeg"]
+    claims.expire_all()
+    assert [p.content_type for p in claims.get(HandoffTicket, ticket.id).photos] == ["image/jpeg"]
 
     queue = agent01.get("/api/queue").json()
     assert ticket.id in [t["id"] for t in queue["waiting"]], queue
@@ -133,7 +115,7 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     with fake_wechat.lock:
         calls = [c for c in fake_wechat.sent[before:] if c["touser"] == user.openid]
     assert calls == [{"touser": user.openid, "msgtype": "text", "text": {"content": reply}}]
-    stored = db.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id))
+    stored = claims.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id))
     assert [m.text for m in stored.scalars()] == [reply]
 
     # The user's answer reaches the agent, not the bot.
@@ -166,11 +148,11 @@ def test_a_wechat_user_talks_to_an_agent_and_rates_the_service(
     # "5" answers "1 到 5 分，5 分表示非常满意" with five points.
     assert user.say("5") == [response_text("utter_ask_rating_comment")]
     assert user.say("客服很耐心也很专业") == [response_text("utter_rating_stored", score=5)]
-    db.expire_all()
-    rating = db.execute(
+    claims.expire_all()
+    rating = claims.execute(
         select(SatisfactionRating).where(SatisfactionRating.handoff_ticket_id == ticket.id)
     ).scalar_one()
     assert (rating.score, rating.comment) == (5, "客服很耐心也很专业")
-    closed = db.get(HandoffTicket, ticket.id)
+    closed = claims.get(HandoffTicket, ticket.id)
     assert (closed.status, closed.close_reason) == ("closed", "handed_back")
     assert user.tracker()["paused"] is False
