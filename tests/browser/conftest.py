@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.widget_page import running_texts
 from tests.conftest import ServerStack, ServerStacks, claims_session, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -33,9 +34,23 @@ def insurer_port() -> int:
 
 @pytest.fixture(scope="session")
 def bot_stack(server_stacks: ServerStacks, insurer_port: int) -> ServerStack:
-    """The servers serving the widget, on a claims database of their own; the insurer's
-    page is the one other origin allowed to embed the widget (BOT_ALLOWED_ORIGINS)."""
-    return server_stacks({"BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}"}, widget=True)
+    """The servers serving the widget, and the agent console (agents take chats all
+    day), on a claims database of their own; the insurer's page is the one other
+    origin allowed to embed the widget (BOT_ALLOWED_ORIGINS)."""
+    return server_stacks(
+        {
+            "BOT_ALLOWED_ORIGINS": f"http://localhost:{insurer_port}",
+            "HANDOFF_OFFICE_HOURS": "00:00-24:00",
+        },
+        console=True,
+        widget=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def texts(bot_stack: ServerStack) -> dict[str, list[str]]:
+    """The bot's texts as the running servers send them."""
+    return running_texts(bot_stack)
 
 
 @pytest.fixture

@@ -18,38 +18,16 @@ from tests.browser.widget_page import (
     bot_texts,
     open_demo,
     prefix,
-    running_texts,
     say,
     session_id,
     wait_for_bot,
 )
-from tests.conftest import AGENT_PASSWORDS, ServerStack, ServerStacks, claims_session
+from tests.conftest import AGENT_PASSWORDS
 
 pytestmark = pytest.mark.servers
 
 AGENT01_PASSWORD = AGENT_PASSWORDS["AGENT01_PASSWORD"]  # what the database was seeded with
 CONSOLE_WAIT_MS = 30_000  # the console polls its queue and the open ticket every 2 s
-
-
-@pytest.fixture(scope="module")
-def handoff_stack(server_stacks: ServerStacks) -> ServerStack:
-    """Action server, Rasa server (serving the widget) and the agent console."""
-    return server_stacks(
-        {"HANDOFF_OFFICE_HOURS": "00:00-24:00"},  # agents take chats all day
-        console=True,
-        widget=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def texts(handoff_stack) -> dict[str, list[str]]:
-    return running_texts(handoff_stack)
-
-
-@pytest.fixture
-def db(handoff_stack: ServerStack):
-    with claims_session(handoff_stack.claims_db_url) as session:
-        yield session
 
 
 @pytest.fixture
@@ -80,15 +58,15 @@ def log_in(agent: Page, stack: Stack, username: str, password: str) -> None:
 
 
 def ask_for_a_person(
-    customer: Page, stack: Stack, texts: dict[str, list[str]], db
+    customer: Page, stack: Stack, texts: dict[str, list[str]], widget_db
 ) -> HandoffTicket:
     open_demo(customer, stack)
     seen = len(bot_texts(customer))
     say(customer, "转人工")
     replies = wait_for_bot(customer, seen, [prefix(texts["utter_handoff_queued"][0])])
     assert texts["utter_how_to_reach_human"][0] in replies, replies
-    db.expire_all()
-    return db.execute(
+    widget_db.expire_all()
+    return widget_db.execute(
         select(HandoffTicket).where(HandoffTicket.sender_id == session_id(customer))
     ).scalar_one()
 
@@ -105,12 +83,12 @@ def transcript_line(agent: Page, who: str, text: str):
 def test_a_customer_in_the_widget_is_served_by_an_agent_in_the_console_and_rates_it(
     customer,
     agent,
-    handoff_stack,
+    bot_stack,
     texts,
-    db,
+    widget_db,
 ):
-    log_in(agent, handoff_stack, "agent01", AGENT01_PASSWORD)
-    ticket = ask_for_a_person(customer, handoff_stack, texts, db)
+    log_in(agent, bot_stack, "agent01", AGENT01_PASSWORD)
+    ticket = ask_for_a_person(customer, bot_stack, texts, widget_db)
     assert (ticket.status, ticket.reason) == ("waiting", "customer_request")
 
     # While waiting, what the customer writes is for the agent; the bot stays silent.
@@ -160,12 +138,12 @@ def test_a_customer_in_the_widget_is_served_by_an_agent_in_the_console_and_rates
     stored = texts["utter_rating_stored"][0].format(score=5)
     expect(customer.get_by_text(stored)).to_be_visible(timeout=BOT_WAIT_MS)
 
-    db.expire_all()
-    rating = db.execute(
+    widget_db.expire_all()
+    rating = widget_db.execute(
         select(SatisfactionRating).where(SatisfactionRating.handoff_ticket_id == ticket.id)
     ).scalar_one()
     assert (rating.score, rating.comment) == (5, "客服很耐心")
-    closed = db.get(HandoffTicket, ticket.id)
+    closed = widget_db.get(HandoffTicket, ticket.id)
     assert (closed.status, closed.close_reason) == ("closed", "handed_back")
 
 
@@ -176,12 +154,12 @@ SCRIPT_ATTACK = "<script>window.__xss=2</script>"
 def test_a_customers_markup_is_only_text_in_the_agents_console(
     customer,
     agent,
-    handoff_stack,
+    bot_stack,
     texts,
-    db,
+    widget_db,
 ):
-    log_in(agent, handoff_stack, "agent01", AGENT01_PASSWORD)
-    ticket = ask_for_a_person(customer, handoff_stack, texts, db)
+    log_in(agent, bot_stack, "agent01", AGENT01_PASSWORD)
+    ticket = ask_for_a_person(customer, bot_stack, texts, widget_db)
     for attack in (IMG_ATTACK, SCRIPT_ATTACK):
         say(customer, attack)
         expect(customer.locator(".cxw-msg-user", has_text=attack)).to_be_visible()

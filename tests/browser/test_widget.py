@@ -19,7 +19,6 @@ from tests.browser.widget_page import (
     open_chat,
     open_demo,
     prefix,
-    running_texts,
     say,
     session_id,
     wait_for_bot,
@@ -30,11 +29,6 @@ from tests.images import jpeg
 pytestmark = pytest.mark.servers
 
 MESSAGES = ".cxw-msg:not(.cxw-typing)"
-
-
-@pytest.fixture(scope="module")
-def texts(bot_stack) -> dict[str, list[str]]:
-    return running_texts(bot_stack)
 
 
 # How 张伟 answers each question of the report: typed, or a quick-reply button clicked.

@@ -2,12 +2,12 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import rasa_api
+from tests.conftest import ServerStack, rasa_api
 
 BOT_WAIT_MS = 90_000  # the model is slow on a busy machine; there are no fixed sleeps
 
 
-def running_texts(stack) -> dict[str, list[str]]:  # noqa: ANN001 - a bot.launcher.Stack
+def running_texts(stack: ServerStack) -> dict[str, list[str]]:
     """The running model's responses (its own domain, which may be older than domain.yml)."""
     domain = rasa_api(stack, "GET", "/domain", headers={"Accept": "application/json"}).json()
     return {
