@@ -30,6 +30,8 @@ import cn2an
 import yaml
 from pypinyin import lazy_pinyin
 
+from bot.nlu.not_covered import is_not_covered
+
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
 UNKNOWN = "unknown"  # a loss the customer cannot estimate: the surveyor assesses it (待定损)
 LOSS_SLOTS = ("own_loss", "third_party_loss")
@@ -354,6 +356,12 @@ FAQ_SURE = 0.5  # an FAQ classified at least this sure is a question, not a desc
 FORM_INTENTS = {"inform", "affirm", "deny", "report_accident", "report_injury"}
 
 
+def _faq_answer(parse_data: dict[str, Any]) -> str | None:
+    """The FAQ answer key the NLU chose (``faq/claim_steps``), if any."""
+    selection = (parse_data.get("response_selector") or {}).get("faq") or {}
+    return (selection.get("response") or {}).get("intent_response_key")
+
+
 def read_in_form(
     parse_data: dict[str, Any], active_loop: str | None, requested: str | None, tz: ZoneInfo
 ) -> dict[str, Any]:
@@ -373,10 +381,11 @@ def read_in_form(
         return parse_data
     if requested in FREE_TEXT_SLOTS:
         # A place or what happened: any words will do, but not an FAQ the classifier is
-        # sure of ("交强险赔多少" asked instead of describing).
+        # sure of ("交强险赔多少" asked instead of describing). An FAQ whose answer is
+        # "I cannot answer that" is one the classifier could not place either.
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
         placed_elsewhere = name not in FREE_TEXT_GUESSES or (
-            name == "faq" and confidence >= FAQ_SURE
+            name == "faq" and confidence >= FAQ_SURE and not is_not_covered(_faq_answer(parse_data))
         )
         answers = not asks_back(text) and not placed_elsewhere
     else:

@@ -178,6 +178,16 @@ def test_an_faq_asked_instead_of_describing_stays_an_faq():
     assert read_in_form(data, "report_form", "description", TZ) is data
 
 
+def test_a_place_the_faq_could_not_answer_goes_to_the_form():
+    # The FAQ "answered" with "I cannot answer that": it did not place the words either.
+    data = parse("河边那条路 名字记不清", "faq", 0.8)
+    data["response_selector"] = {"faq": {"response": {"intent_response_key": "faq/not_covered"}}}
+    read = read_in_form(data, "report_form", "accident_location", TZ)
+    assert read["intent"]["name"] == "inform"
+    data["response_selector"]["faq"]["response"]["intent_response_key"] = "faq/claim_steps"
+    assert read_in_form(data, "report_form", "accident_location", TZ) is data
+
+
 @pytest.mark.parametrize(
     ("slot", "text", "expected"),
     [
