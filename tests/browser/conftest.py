@@ -6,13 +6,15 @@ leave the scene), and the REST report tests need the same of theirs.
 """
 
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser.widget_page import running_texts
-from tests.conftest import ServerStack, ServerStacks, claims_session, free_port
+from tests.conftest import ServerStack, ServerStacks, claims_session
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,10 +28,46 @@ CHROMIUM_ARGS = [
 ]
 
 
+class InsurerSite:
+    """An insurer's own page on another origin, embedding the widget. Its port is
+    bound when the session starts: a port merely found free then could be taken
+    by a server started later, before the page is served (seen in CI)."""
+
+    def __init__(self) -> None:
+        self.page = b""
+        site = self
+
+        class InsurerPage(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server name
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(site.page)))
+                self.end_headers()
+                self.wfile.write(site.page)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), InsurerPage)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="session")
-def insurer_port() -> int:
+def insurer() -> InsurerSite:
+    site = InsurerSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="session")
+def insurer_port(insurer: InsurerSite) -> int:
     """The port of an insurer's own page that embeds the widget (another origin)."""
-    return free_port()
+    return insurer.port
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,6 @@ Every assertion is on what the customer sees in the page. Bot replies get
 generous waits (the model is slow on a busy machine); there are no fixed sleeps.
 """
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 import requests
 from playwright.sync_api import Page, expect
@@ -199,31 +196,16 @@ def test_messages_are_shown_as_text_never_as_markup(page, bot_stack):
 
 
 @pytest.fixture
-def insurer_site(bot_stack, insurer_port):
+def insurer_site(bot_stack, insurer):
     """An insurer's own page on another origin, with nothing but the one script tag."""
-    page = (
+    insurer.page = (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<title>某保险公司</title></head><body><h1>某保险公司</h1>"
         f"<script src='{bot_stack.rasa_url}/widget/chat-widget.js' defer></script>"
         "</body></html>"
     ).encode()
-
-    class InsurerPage(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server name
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", insurer_port), InsurerPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://localhost:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    yield f"http://localhost:{insurer.port}/"
+    insurer.page = b""
 
 
 def test_one_script_tag_on_another_site_is_enough(page, bot_stack, insurer_site):
