@@ -30,6 +30,7 @@ import cn2an
 import yaml
 from pypinyin import lazy_pinyin
 
+from bot.dialogue.unanswered import read_guess
 from bot.nlu.not_covered import is_not_covered
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "report_answers.yml"
@@ -356,12 +357,6 @@ FAQ_SURE = 0.5  # an FAQ classified at least this sure is a question, not a desc
 FORM_INTENTS = {"inform", "affirm", "deny", "report_accident", "report_injury"}
 
 
-def _faq_answer(parse_data: dict[str, Any]) -> str | None:
-    """The FAQ answer key the NLU chose (``faq/claim_steps``), if any."""
-    selection = (parse_data.get("response_selector") or {}).get("faq") or {}
-    return (selection.get("response") or {}).get("intent_response_key")
-
-
 def read_in_form(
     parse_data: dict[str, Any], active_loop: str | None, requested: str | None, tz: ZoneInfo
 ) -> dict[str, Any]:
@@ -385,7 +380,9 @@ def read_in_form(
         # "I cannot answer that" is one the classifier could not place either.
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
         placed_elsewhere = name not in FREE_TEXT_GUESSES or (
-            name == "faq" and confidence >= FAQ_SURE and not is_not_covered(_faq_answer(parse_data))
+            name == "faq"
+            and confidence >= FAQ_SURE
+            and not is_not_covered(read_guess(parse_data).answer_key)
         )
         answers = not asks_back(text) and not placed_elsewhere
     else:
